@@ -1,0 +1,1 @@
+from . import utm_campaign_cost

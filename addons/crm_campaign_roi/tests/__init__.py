@@ -1,0 +1,2 @@
+from . import test_campaign_cost
+from . import test_ui

@@ -1,0 +1,43 @@
+from odoo.exceptions import AccessError, ValidationError
+
+from .common import CampaignRoiCommon
+
+
+class TestCampaignCost(CampaignRoiCommon):
+    def test_manager_records_cost(self):
+        cost = (
+            self.env["utm.campaign.cost"]
+            .with_user(self.user_roi_manager)
+            .create({"name": "Venue", "campaign_id": self.campaign.id, "amount": 500.0})
+        )
+        self.assertEqual(cost.company_id, self.company)
+        self.assertEqual(cost.currency_id, self.company.currency_id)
+
+    def test_negative_cost_writes_nothing(self):
+        Cost = self.env["utm.campaign.cost"].with_user(self.user_roi_manager)
+        with self.assertRaises(ValidationError):
+            Cost.create({"name": "Refund?", "campaign_id": self.campaign.id, "amount": -1.0})
+        self.assertFalse(Cost.search([("campaign_id", "=", self.campaign.id)]))
+
+    def test_user_reads_but_cannot_edit_and_salesman_sees_nothing(self):
+        cost = self.env["utm.campaign.cost"].create(
+            {"name": "Ads", "campaign_id": self.campaign.id, "amount": 100.0}
+        )
+        self.assertEqual(cost.with_user(self.user_roi_user).amount, 100.0)
+        with self.assertRaises(AccessError):
+            cost.with_user(self.user_roi_user).write({"amount": 1.0})
+        with self.assertRaises(AccessError):
+            cost.with_user(self.user_salesman).read(["amount"])
+
+    def test_company_rule(self):
+        cost = self.env["utm.campaign.cost"].create(
+            {
+                "name": "Other company ads",
+                "campaign_id": self.campaign.id,
+                "amount": 100.0,
+                "company_id": self.company_2.id,
+                "currency_id": self.company_2.currency_id.id,
+            }
+        )
+        visible = self.env["utm.campaign.cost"].with_user(self.user_roi_manager).search([])
+        self.assertNotIn(cost, visible)

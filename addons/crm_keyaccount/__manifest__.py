@@ -1,0 +1,30 @@
+{
+    "name": "CRM Key Accounts",
+    "summary": "Key-account titles, Pareto profit classes, relationship maps "
+    "and client-view assessments",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/crm-addons/crm-addons",
+    "author": "CRM Addons Team",
+    "maintainers": ["crm-addons"],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "depends": ["crm", "sale_margin", "portal"],
+    "data": [
+        "security/crm_keyaccount_security.xml",
+        "security/ir.model.access.csv",
+        "views/crm_keyaccount_title_views.xml",
+        "views/crm_keyaccount_menus.xml",
+        "data/crm_keyaccount_title_data.xml",
+    ],
+    "demo": [
+        "demo/crm_keyaccount_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_keyaccount/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

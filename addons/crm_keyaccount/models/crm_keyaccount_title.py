@@ -1,0 +1,56 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrmKeyaccountTitle(models.Model):
+    _name = "crm.keyaccount.title"
+    _description = "Key-Account Title"
+    _order = "sequence desc, min_score desc, id"
+
+    # Identity
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(
+        string="Rank",
+        default=10,
+        help="Titles with a higher rank are more important.",
+    )
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        default=lambda self: self.env.company,
+        help="Leave empty to share the title between companies.",
+    )
+    # Rules
+    min_score = fields.Float(
+        string="Minimum Score",
+        help="The score (0-100) from which this title is suggested.",
+    )
+    review_interval_months = fields.Integer(
+        string="Review Every (Months)",
+        default=6,
+        help="How often the account plan of a customer with this title is reviewed.",
+    )
+
+    @api.constrains("min_score")
+    def _check_min_score(self):
+        for title in self:
+            if not 0.0 <= title.min_score <= 100.0:
+                raise ValidationError(
+                    _(
+                        "The minimum score of the title %(title)s must lie between 0 and 100.",
+                        title=title.name,
+                    )
+                )
+
+    @api.constrains("review_interval_months")
+    def _check_review_interval_months(self):
+        for title in self:
+            if title.review_interval_months < 0:
+                raise ValidationError(
+                    _(
+                        "The review interval of the title %(title)s cannot be negative.",
+                        title=title.name,
+                    )
+                )

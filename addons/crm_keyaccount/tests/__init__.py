@@ -1,0 +1,2 @@
+from . import test_keyaccount_title
+from . import test_ui

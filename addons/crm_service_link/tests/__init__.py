@@ -1,0 +1,2 @@
+from . import test_service_team
+from . import test_ui
