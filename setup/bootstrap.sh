@@ -64,7 +64,9 @@ find_python() {
     for candidate in "${PYTHON:-}" python3.12 python3.11 python3.10 python3; do
         [ -n "$candidate" ] || continue
         command -v "$candidate" >/dev/null 2>&1 || continue
-        version="$("$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+        # pyenv shims exist for versions that are not selected: try each.
+        version="$("$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" ||
+            continue
         case "$version" in
         3.10 | 3.11 | 3.12)
             BASE_PYTHON="$(command -v "$candidate")"
@@ -106,10 +108,16 @@ bootstrap_venv() {
         rm -rf "$VENV"
         "$BASE_PYTHON" -m venv "$VENV"
         # Some old sdists pinned by Odoo need setuptools<70 and no build isolation.
-        "$PY" -m pip install -q --disable-pip-version-check "setuptools<70" wheel
+        local pip_log="$VENV/pip-install.log"
         filtered_odoo_requirements >"$VENV/odoo-requirements.txt"
-        "$PY" -m pip install -q --disable-pip-version-check --no-build-isolation \
-            -r "$VENV/odoo-requirements.txt" -r "$REPO_ROOT/setup/requirements-dev.txt"
+        if ! {
+            "$PY" -m pip install --disable-pip-version-check "setuptools<70" wheel &&
+                "$PY" -m pip install --disable-pip-version-check --no-build-isolation \
+                    -r "$VENV/odoo-requirements.txt" -r "$REPO_ROOT/setup/requirements-dev.txt"
+        } >"$pip_log" 2>&1; then
+            tail -n 30 "$pip_log" >&2
+            die 1 "Installing the Python requirements failed (log: $pip_log)."
+        fi
         echo "$stamp" >"$stamp_file"
         log "Python environment ready."
     fi

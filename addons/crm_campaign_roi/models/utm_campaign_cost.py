@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -10,9 +10,7 @@ class UtmCampaignCost(models.Model):
 
     # Identity
     name = fields.Char(string="Description", required=True)
-    campaign_id = fields.Many2one(
-        "utm.campaign", required=True, index=True, ondelete="cascade"
-    )
+    campaign_id = fields.Many2one("utm.campaign", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -42,7 +40,7 @@ class UtmCampaignCost(models.Model):
         for line in self:
             if line.currency_id.compare_amounts(line.amount, 0.0) < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The cost %(name)s cannot be negative (%(amount)s).",
                         name=line.name,
                         amount=line.amount,

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -38,7 +38,7 @@ class CrmKeyaccountTitle(models.Model):
         for title in self:
             if not 0.0 <= title.min_score <= 100.0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The minimum score of the title %(title)s must lie between 0 and 100.",
                         title=title.name,
                     )
@@ -49,7 +49,7 @@ class CrmKeyaccountTitle(models.Model):
         for title in self:
             if title.review_interval_months < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The review interval of the title %(title)s cannot be negative.",
                         title=title.name,
                     )
