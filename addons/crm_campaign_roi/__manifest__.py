@@ -13,6 +13,12 @@
         "security/crm_campaign_roi_security.xml",
         "security/ir.model.access.csv",
         "views/utm_campaign_cost_views.xml",
+        "views/utm_campaign_views.xml",
+        "views/crm_campaign_touch_views.xml",
+        "views/crm_campaign_attribution_views.xml",
+        "views/crm_campaign_roi_report_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/crm_campaign_roi_config_views.xml",
         "views/crm_campaign_roi_menus.xml",
     ],
     "demo": [

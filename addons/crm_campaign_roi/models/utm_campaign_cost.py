@@ -22,6 +22,15 @@ class UtmCampaignCost(models.Model):
         required=True,
         default=lambda self: self.env.company.currency_id,
     )
+    amount_company = fields.Monetary(
+        string="Amount in Company Currency",
+        currency_field="company_currency_id",
+        compute="_compute_amount_company",
+        store=True,
+    )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
     category = fields.Selection(
         [
             ("media", "Media and advertising"),
@@ -34,6 +43,22 @@ class UtmCampaignCost(models.Model):
         default="media",
         required=True,
     )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Vendor Bill",
+        index="btree_not_null",
+        check_company=True,
+        ondelete="set null",
+        domain="[('move_type', 'in', ('in_invoice', 'in_refund'))]",
+    )
+
+    @api.depends("amount", "currency_id", "date", "company_id")
+    def _compute_amount_company(self):
+        for line in self:
+            company = line.company_id or self.env.company
+            line.amount_company = (line.currency_id or company.currency_id)._convert(
+                line.amount, company.currency_id, company, line.date or fields.Date.today()
+            )
 
     @api.constrains("amount")
     def _check_amount(self):
@@ -44,5 +69,38 @@ class UtmCampaignCost(models.Model):
                         "The cost %(name)s cannot be negative (%(amount)s).",
                         name=line.name,
                         amount=line.amount,
+                    )
+                )
+
+    @api.constrains("company_id", "date")
+    def _check_company_open(self):
+        allowed = (
+            self.env.companies
+            if not self.env.su
+            else self.env["res.company"].with_context(active_test=False).search([])
+        )
+        for line in self:
+            # sudo: read the name and lock dates of a company the user may not
+            # see, only to refuse the line with a clear message.
+            company = line.company_id.sudo()
+            if company not in allowed:
+                raise ValidationError(
+                    self.env._(
+                        "The cost %(name)s belongs to %(company)s, which is not one of your "
+                        "companies.",
+                        name=line.name,
+                        company=company.name,
+                    )
+                )
+            lock_dates = [
+                lock for lock in (company.fiscalyear_lock_date, company.hard_lock_date) if lock
+            ]
+            if not company.active or (lock_dates and line.date <= max(lock_dates)):
+                raise ValidationError(
+                    self.env._(
+                        "The cost %(name)s of %(date)s falls in a closed period of %(company)s.",
+                        name=line.name,
+                        date=line.date,
+                        company=company.name,
                     )
                 )

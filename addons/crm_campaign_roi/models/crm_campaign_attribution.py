@@ -1,0 +1,225 @@
+from odoo import api, fields, models
+from odoo.tools import SQL, groupby
+
+from ..tools.attribution import MODELS, model_weights, split_amount
+from ..tools.attribution_sql import (
+    attribution_insert_query,
+    eligible_query,
+    filtered_conversions,
+)
+from .res_company import ATTRIBUTION_MODEL_SELECTION
+
+CONVERSION_MODEL_SELECTION = [
+    ("crm.lead", "Won opportunity"),
+    ("sale.order", "Confirmed sale order"),
+    ("account.move", "Posted invoice"),
+]
+INSERT_COLUMNS = (
+    ("conversion_model", "%s::varchar[]"),
+    ("conversion_id", "%s::int[]"),
+    ("lead_id", "%s::int[]"),
+    ("sale_order_id", "%s::int[]"),
+    ("partner_id", "%s::int[]"),
+    ("campaign_id", "%s::int[]"),
+    ("touch_id", "%s::int[]"),
+    ("attribution_model", "%s::varchar[]"),
+    ("weight", "%s::float8[]"),
+    ("amount", "%s::numeric[]"),
+    ("currency_id", "%s::int[]"),
+    ("conversion_date", "%s::timestamp[]"),
+    ("touch_date", "%s::timestamp[]"),
+    ("lag_days", "%s::float8[]"),
+    ("company_id", "%s::int[]"),
+)
+
+
+class CrmCampaignAttribution(models.Model):
+    _name = "crm.campaign.attribution"
+    _description = "Campaign Attribution Line"
+    _order = "conversion_date desc, conversion_id desc, attribution_model, touch_date, id"
+    _rec_name = "campaign_id"
+    _check_company_auto = True
+
+    # Conversion
+    conversion_model = fields.Selection(
+        CONVERSION_MODEL_SELECTION, required=True, readonly=True, index=True
+    )
+    conversion_id = fields.Many2oneReference(
+        model_field="conversion_model", required=True, readonly=True
+    )
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
+    conversion_date = fields.Datetime(readonly=True, index=True)
+    # Touch
+    campaign_id = fields.Many2one(
+        "utm.campaign", readonly=True, required=True, index=True, ondelete="cascade"
+    )
+    touch_id = fields.Many2one("crm.campaign.touch", readonly=True, index=True, ondelete="cascade")
+    touch_date = fields.Datetime(readonly=True)
+    lag_days = fields.Float(string="Lag (days)", readonly=True, aggregator="avg")
+    # Attribution
+    attribution_model = fields.Selection(
+        ATTRIBUTION_MODEL_SELECTION, string="Model", required=True, readonly=True, index=True
+    )
+    weight = fields.Float(readonly=True, aggregator="sum")
+    amount = fields.Monetary(string="Attributed Revenue", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True, required=True)
+    company_id = fields.Many2one("res.company", readonly=True, required=True, index=True)
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS crm_campaign_attribution_conversion_idx "
+                "ON crm_campaign_attribution (conversion_model, conversion_id)"
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Engine
+    # ------------------------------------------------------------------
+    @api.model
+    def _refresh_conversions(self, conversion_model, conversion_ids):
+        """Replace the lines of these conversions (incremental path).
+
+        Runs a constant number of queries whatever the number of touches:
+        a DELETE, one SELECT of the conversions with their eligible touches
+        (sorted by date then id), and one INSERT of every model's lines.
+        Records that are no longer conversions simply lose their lines.
+        """
+        if not conversion_ids:
+            return
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "DELETE FROM crm_campaign_attribution "
+                "WHERE conversion_model = %s AND conversion_id = ANY(%s)",
+                conversion_model,
+                list(conversion_ids),
+            )
+        )
+        conversions = filtered_conversions(
+            SQL(
+                "conversion_model = %s AND conversion_id = ANY(%s)",
+                conversion_model,
+                list(conversion_ids),
+            )
+        )
+        cr.execute(
+            SQL(
+                "SELECT * FROM (%s) AS e ORDER BY e.conversion_id, e.touch_date, e.touch_id",
+                eligible_query(conversions),
+            )
+        )
+        rows = cr.dictfetchall()
+        values = self._lines_from_touches(rows)
+        if values:
+            self._insert_lines(values)
+        self.invalidate_model()
+
+    @api.model
+    def _lines_from_touches(self, rows):
+        """Weights and amounts of every model, for rows grouped by conversion."""
+        columns = {name: [] for name, _type in INSERT_COLUMNS}
+        for _key, group in groupby(rows, key=lambda row: row["conversion_id"]):
+            touches = list(group)
+            conv = touches[0]
+            n = len(touches)
+            deltas = [
+                (conv["conversion_date"] - t["touch_date"]).total_seconds() / 86400.0
+                for t in touches
+            ]
+            lead_index = opp_index = None
+            if conv["lead_id"]:
+                lead_index = next(
+                    (i for i, t in enumerate(touches) if t["touch_lead_id"] == conv["lead_id"]),
+                    None,
+                )
+                opp_index = next(
+                    (
+                        i
+                        for i, t in enumerate(touches)
+                        if t["touch_lead_id"] == conv["lead_id"]
+                        and t["touch_type"] == "opportunity"
+                    ),
+                    None,
+                )
+            params = {
+                "half_life": conv["half_life"],
+                "custom": (conv["w_first"], conv["w_middle"], conv["w_last"]),
+            }
+            rounding = float(conv["rounding"])
+            for model in MODELS:
+                weights = model_weights(model, n, deltas, params, lead_index, opp_index)
+                amounts = split_amount(float(conv["amount"]), weights, rounding)
+                for touch, delta, weight, amount in zip(
+                    touches, deltas, weights, amounts, strict=True
+                ):
+                    if weight <= 0:
+                        continue
+                    line = dict(touch, attribution_model=model, weight=weight, lag_days=delta)
+                    line["amount"] = amount
+                    for name, _type in INSERT_COLUMNS:
+                        columns[name].append(line[name])
+        return columns if columns["conversion_id"] else None
+
+    @api.model
+    def _insert_lines(self, columns):
+        names = SQL(", ").join(SQL.identifier(name) for name, _type in INSERT_COLUMNS)
+        arrays = SQL(", ").join(SQL(template, columns[name]) for name, template in INSERT_COLUMNS)
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO crm_campaign_attribution "
+                "(%s, create_uid, create_date, write_uid, write_date) "
+                "SELECT *, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC' "
+                "FROM unnest(%s)",
+                names,
+                self.env.uid,
+                self.env.uid,
+                arrays,
+            )
+        )
+
+    @api.model
+    def _recompute_all(self, companies, models=MODELS):
+        """Replace every line of ``companies`` in two set-based statements."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "DELETE FROM crm_campaign_attribution WHERE company_id = ANY(%s)",
+                companies.ids,
+            )
+        )
+        conversions = filtered_conversions(SQL("company_id = ANY(%s)", companies.ids))
+        cr.execute(attribution_insert_query(conversions, models, self.env.uid))
+        self.invalidate_model()
+        return cr.rowcount
+
+    @api.model
+    def _refresh_for(self, companies, partners, leads):
+        """Refresh the conversions of these partners or leads (touches changed)."""
+        if not companies or not (partners or leads):
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT conversion_model, array_agg(conversion_id) FROM (%s) AS c "
+                "GROUP BY conversion_model",
+                filtered_conversions(
+                    SQL(
+                        "company_id = ANY(%s) AND (partner_id = ANY(%s) OR lead_id = ANY(%s))",
+                        companies.ids,
+                        partners.ids,
+                        leads.ids,
+                    )
+                ),
+            )
+        )
+        for conversion_model, ids in self.env.cr.fetchall():
+            self._refresh_conversions(conversion_model, ids)

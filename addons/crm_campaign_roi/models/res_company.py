@@ -1,0 +1,139 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+ATTRIBUTION_MODEL_SELECTION = [
+    ("first_touch", "First touch"),
+    ("last_touch", "Last touch"),
+    ("linear", "Linear"),
+    ("u_shaped", "U-shaped"),
+    ("w_shaped", "W-shaped"),
+    ("j_shaped", "J-shaped"),
+    ("inverse_j", "Inverse J"),
+    ("time_decay", "Time decay"),
+    ("custom", "Custom"),
+]
+
+CONVERSION_SELECTION = [
+    ("lead_won", "Opportunity won"),
+    ("sale_confirmed", "Sale order confirmed"),
+    ("invoice_posted", "Customer invoice posted"),
+]
+
+# Changing one of these rewrites every attribution line of the company.
+ROI_SETTING_FIELDS = (
+    "campaign_roi_conversion",
+    "campaign_roi_lookback_days",
+    "campaign_roi_half_life_days",
+    "campaign_roi_default_model",
+    "campaign_roi_weight_first",
+    "campaign_roi_weight_middle",
+    "campaign_roi_weight_last",
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # Attribution
+    campaign_roi_conversion = fields.Selection(
+        CONVERSION_SELECTION,
+        string="Conversion Event",
+        default="lead_won",
+        required=True,
+        help="The event that counts as a conversion and whose revenue is attributed.",
+    )
+    campaign_roi_lookback_days = fields.Integer(
+        string="Lookback Window (days)",
+        default=180,
+        required=True,
+        help="Touches older than this many days before the conversion are not attributed.",
+    )
+    campaign_roi_half_life_days = fields.Float(
+        string="Time-Decay Half-Life (days)",
+        default=30.0,
+        required=True,
+        help="In the time-decay model a touch this many days older weighs half as much.",
+    )
+    campaign_roi_default_model = fields.Selection(
+        ATTRIBUTION_MODEL_SELECTION,
+        string="Default Attribution Model",
+        default="linear",
+        required=True,
+    )
+    # Custom position weights
+    campaign_roi_weight_first = fields.Float(string="Custom Weight: First Touch", default=0.4)
+    campaign_roi_weight_middle = fields.Float(string="Custom Weight: Middle Touches", default=0.2)
+    campaign_roi_weight_last = fields.Float(string="Custom Weight: Last Touch", default=0.4)
+    # Touch capture
+    campaign_roi_dedup = fields.Selection(
+        [
+            ("none", "Keep every touch"),
+            ("day", "One touch per contact, campaign and type per day"),
+            ("campaign", "One touch per contact and campaign"),
+        ],
+        string="Touch De-duplication",
+        default="day",
+        required=True,
+    )
+
+    @api.constrains("campaign_roi_lookback_days", "campaign_roi_half_life_days")
+    def _check_campaign_roi_windows(self):
+        for company in self:
+            if company.campaign_roi_lookback_days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The attribution lookback window of %(company)s must be at least one day.",
+                        company=company.name,
+                    )
+                )
+            if company.campaign_roi_half_life_days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The time-decay half-life of %(company)s must be positive.",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains(
+        "campaign_roi_weight_first", "campaign_roi_weight_middle", "campaign_roi_weight_last"
+    )
+    def _check_campaign_roi_weights(self):
+        for company in self:
+            weights = (
+                company.campaign_roi_weight_first,
+                company.campaign_roi_weight_middle,
+                company.campaign_roi_weight_last,
+            )
+            if min(weights) < 0 or not sum(weights):
+                raise ValidationError(
+                    self.env._(
+                        "The custom attribution weights of %(company)s cannot be negative "
+                        "and at least one must be positive.",
+                        company=company.name,
+                    )
+                )
+
+    def write(self, vals):
+        changed = self.browse()
+        if any(name in vals for name in ROI_SETTING_FIELDS):
+            changed = self.filtered(
+                lambda company: any(
+                    name in vals and company[name] != vals[name] for name in ROI_SETTING_FIELDS
+                )
+            )
+        res = super().write(vals)
+        if changed:
+            self.env["crm.campaign.attribution"]._recompute_all(changed)
+        return res
+
+    def _campaign_roi_params(self):
+        """Parameters of the weight functions for this company."""
+        self.ensure_one()
+        return {
+            "half_life": self.campaign_roi_half_life_days,
+            "custom": (
+                self.campaign_roi_weight_first,
+                self.campaign_roi_weight_middle,
+                self.campaign_roi_weight_last,
+            ),
+        }

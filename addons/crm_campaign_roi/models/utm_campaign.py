@@ -1,0 +1,228 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .crm_campaign_touch import RESPONSE_TYPES
+
+ROI_GROUP = "crm_campaign_roi.crm_campaign_roi_group_user"
+
+
+class UtmCampaign(models.Model):
+    _inherit = "utm.campaign"
+    _parent_store = True
+
+    # Hierarchy
+    parent_id = fields.Many2one(
+        "utm.campaign", string="Parent Campaign", index=True, ondelete="restrict"
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("utm.campaign", "parent_id", string="Sub-campaigns")
+    # Plan
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    budget = fields.Monetary(groups=ROI_GROUP)
+    expected_revenue = fields.Monetary(groups=ROI_GROUP)
+    expected_response_rate = fields.Float(string="Expected Response Rate (%)")
+    # Costs (the figures below cover the campaign and all its sub-campaigns,
+    # in the currency of the current company)
+    cost_line_ids = fields.One2many(
+        "utm.campaign.cost", "campaign_id", string="Cost Lines", groups=ROI_GROUP
+    )
+    budget_total = fields.Monetary(
+        string="Budget with Sub-campaigns", compute="_compute_roi_kpis", groups=ROI_GROUP
+    )
+    actual_cost = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
+    # Funnel
+    lead_count = fields.Integer(string="Leads", compute="_compute_roi_kpis")
+    opportunity_count = fields.Integer(string="Opportunities", compute="_compute_roi_kpis")
+    won_count = fields.Integer(string="Won Deals", compute="_compute_roi_kpis")
+    touch_count = fields.Integer(string="Touches", compute="_compute_roi_kpis")
+    reached_count = fields.Integer(string="Contacts Reached", compute="_compute_roi_kpis")
+    response_count = fields.Integer(string="Responses", compute="_compute_roi_kpis")
+    response_rate = fields.Float(string="Response Rate (%)", compute="_compute_roi_kpis")
+    # Return
+    attributed_revenue = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
+    won_customer_count = fields.Integer(string="Won Customers", compute="_compute_roi_kpis")
+    roi = fields.Float(string="ROI (%)", compute="_compute_roi_kpis", groups=ROI_GROUP)
+    roas = fields.Float(string="ROAS", compute="_compute_roi_kpis", groups=ROI_GROUP)
+    cost_per_lead = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
+    cost_per_response = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
+    cost_per_acquisition = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
+    avg_lag_days = fields.Float(string="Average Lag (days)", compute="_compute_roi_kpis")
+    median_lag_days = fields.Float(string="Median Lag (days)", compute="_compute_roi_kpis")
+
+    @api.depends_context("company")
+    def _compute_currency_id(self):
+        self.currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    @api.depends("budget", "parent_id", "cost_line_ids.amount_company")
+    def _compute_roi_kpis(self):
+        company = self.env.company
+        campaigns = self.filtered("id")
+        (self - campaigns).update(dict.fromkeys(self._roi_kpi_fields(), 0))
+        if not campaigns:
+            return
+        # Aggregates over raw tables of the current company only; the money
+        # figures are exposed through fields restricted to the ROI groups.
+        self.env.flush_all()
+        figures = self._roi_figures(campaigns, company)
+        for campaign in campaigns:
+            values = figures.get(campaign.id, {})
+            cost = values.get("cost") or 0.0
+            revenue = values.get("revenue") or 0.0
+            leads = values.get("leads") or 0
+            reached = values.get("reached") or 0
+            responses = values.get("responses") or 0
+            customers = values.get("customers") or 0
+            campaign.update(
+                {
+                    "budget_total": values.get("budget") or 0.0,
+                    "actual_cost": cost,
+                    "lead_count": leads,
+                    "opportunity_count": values.get("opportunities") or 0,
+                    "won_count": values.get("won") or 0,
+                    "touch_count": values.get("touches") or 0,
+                    "reached_count": reached,
+                    "response_count": responses,
+                    "response_rate": responses / reached * 100.0 if reached else 0.0,
+                    "attributed_revenue": revenue,
+                    "won_customer_count": customers,
+                    "roi": (revenue - cost) / cost * 100.0 if cost else 0.0,
+                    "roas": revenue / cost if cost else 0.0,
+                    "cost_per_lead": cost / leads if leads else 0.0,
+                    "cost_per_response": cost / responses if responses else 0.0,
+                    "cost_per_acquisition": cost / customers if customers else 0.0,
+                    "avg_lag_days": values.get("avg_lag") or 0.0,
+                    "median_lag_days": values.get("median_lag") or 0.0,
+                }
+            )
+
+    @api.model
+    def _roi_kpi_fields(self):
+        return [
+            name for name, field in self._fields.items() if field.compute == "_compute_roi_kpis"
+        ]
+
+    @api.model
+    def _roi_tree(self, campaigns):
+        """(root id, campaign id) pairs: each campaign with all its descendants."""
+        pairs = (
+            self.env["utm.campaign"]
+            .with_context(active_test=False)
+            .search_fetch([("id", "child_of", campaigns.ids)], ["parent_path"])
+        )
+        roots, members = [], []
+        for campaign in campaigns:
+            for member in pairs:
+                if member.parent_path.startswith(campaign.parent_path or "-"):
+                    roots.append(campaign.id)
+                    members.append(member.id)
+        return SQL(
+            "SELECT * FROM unnest(%s::int[], %s::int[]) AS tree(root_id, campaign_id)",
+            roots,
+            members,
+        )
+
+    @api.model
+    def _roi_figures(self, campaigns, company):
+        tree = self._roi_tree(campaigns)
+        cr = self.env.cr
+        figures = {campaign.id: {} for campaign in campaigns}
+        queries = [
+            SQL(
+                """SELECT tree.root_id, SUM(c.budget) AS budget FROM (%s) tree
+                   JOIN utm_campaign c ON c.id = tree.campaign_id GROUP BY tree.root_id""",
+                tree,
+            ),
+            SQL(
+                """SELECT tree.root_id, SUM(cost.amount_company) AS cost FROM (%s) tree
+                   JOIN utm_campaign_cost cost ON cost.campaign_id = tree.campaign_id
+                  WHERE cost.company_id = %s GROUP BY tree.root_id""",
+                tree,
+                company.id,
+            ),
+            SQL(
+                """SELECT tree.root_id, count(*) AS leads,
+                          count(*) FILTER (WHERE l.type = 'opportunity') AS opportunities,
+                          count(*) FILTER (WHERE l.active AND s.is_won) AS won
+                     FROM (%s) tree JOIN crm_lead l ON l.campaign_id = tree.campaign_id
+                     LEFT JOIN crm_stage s ON s.id = l.stage_id
+                    WHERE l.company_id = %s OR l.company_id IS NULL GROUP BY tree.root_id""",
+                tree,
+                company.id,
+            ),
+            SQL(
+                """SELECT tree.root_id, count(*) AS touches,
+                          count(DISTINCT COALESCE(t.partner_id, -t.lead_id, -1000000000 - t.id))
+                              AS reached,
+                          count(DISTINCT COALESCE(t.partner_id, -t.lead_id, -1000000000 - t.id))
+                              FILTER (WHERE t.touch_type IN %s) AS responses
+                     FROM (%s) tree JOIN crm_campaign_touch t ON t.campaign_id = tree.campaign_id
+                    WHERE t.company_id = %s GROUP BY tree.root_id""",
+                RESPONSE_TYPES,
+                tree,
+                company.id,
+            ),
+            SQL(
+                """SELECT root_id,
+                          SUM(revenue) AS revenue,
+                          count(DISTINCT partner_id) FILTER (WHERE revenue > 0) AS customers,
+                          AVG(lag) AS avg_lag,
+                          percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS median_lag
+                     FROM (
+                        SELECT tree.root_id, a.conversion_model, a.conversion_id, a.partner_id,
+                               SUM(a.amount) FILTER (WHERE a.attribution_model = %s) AS revenue,
+                               MAX(a.lag_days) AS lag
+                          FROM (%s) tree
+                          JOIN crm_campaign_attribution a ON a.campaign_id = tree.campaign_id
+                         WHERE a.company_id = %s
+                         GROUP BY 1, 2, 3, 4
+                     ) per_conversion
+                    GROUP BY root_id""",
+                company.campaign_roi_default_model,
+                tree,
+                company.id,
+            ),
+        ]
+        for query in queries:
+            cr.execute(query)
+            for row in cr.dictfetchall():
+                figures[row.pop("root_id")].update(row)
+        for values in figures.values():
+            for key, value in values.items():
+                if value is not None and not isinstance(value, int):
+                    values[key] = float(value)
+        return figures
+
+    def _roi_action(self, xmlid, domain, context=None):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = domain
+        action["context"] = dict(context or {})
+        return action
+
+    def action_view_cost_lines(self):
+        return self._roi_action(
+            "crm_campaign_roi.utm_campaign_cost_action",
+            [("campaign_id", "child_of", self.ids)],
+            {"default_campaign_id": self.id},
+        )
+
+    def action_view_touches(self):
+        return self._roi_action(
+            "crm_campaign_roi.crm_campaign_touch_action",
+            [("campaign_id", "child_of", self.ids)],
+            {"default_campaign_id": self.id},
+        )
+
+    def action_view_attribution(self):
+        return self._roi_action(
+            "crm_campaign_roi.crm_campaign_attribution_action",
+            [("campaign_id", "child_of", self.ids)],
+            {"search_default_attribution_model": self.env.company.campaign_roi_default_model},
+        )
+
+    def action_view_leads(self):
+        return self._roi_action(
+            "crm.crm_lead_all_leads",
+            [("campaign_id", "child_of", self.ids)],
+            {"active_test": False},
+        )

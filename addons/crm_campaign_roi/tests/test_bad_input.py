@@ -1,0 +1,145 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import new_test_user
+
+from .common import T0, CampaignRoiCommon
+
+
+class TestBadInput(CampaignRoiCommon):
+    def _settings(self):
+        return self.company.read(
+            [
+                "campaign_roi_lookback_days",
+                "campaign_roi_half_life_days",
+                "campaign_roi_weight_first",
+                "campaign_roi_weight_middle",
+                "campaign_roi_weight_last",
+            ]
+        )
+
+    def test_bad_settings_write_nothing(self):
+        with freeze_time(T0):
+            self._touch(self.campaign_a, 10, partner=self.contact)
+            lead = self._lead(100.0)
+            lead.action_set_won()
+        lines = self._lines(lead)
+        before = self._settings()
+        for vals in (
+            {"campaign_roi_lookback_days": 0},
+            {"campaign_roi_lookback_days": -5},
+            {"campaign_roi_half_life_days": 0.0},
+            {"campaign_roi_half_life_days": -1.0},
+            {
+                "campaign_roi_weight_first": 0.0,
+                "campaign_roi_weight_middle": 0.0,
+                "campaign_roi_weight_last": 0.0,
+            },
+            {"campaign_roi_weight_middle": -0.1},
+        ):
+            with self.assertRaises(ValidationError, msg=str(vals)):
+                self.company.write(vals)
+            self.assertEqual(self._settings(), before)
+            self.assertEqual(self._lines(lead), lines)
+
+    def test_bad_settings_through_the_manager_wizard(self):
+        Config = self.env["crm.campaign.roi.config"].with_user(self.user_roi_manager)
+        with self.assertRaises(ValidationError):
+            Config.create({"campaign_roi_half_life_days": 0.0})
+        self.assertEqual(self.company.campaign_roi_half_life_days, 30.0)
+
+    def test_future_touch(self):
+        with freeze_time(T0), self.assertRaises(ValidationError):
+            self._touch(self.campaign_a, -1, partner=self.contact)
+        self.assertFalse(self.Touch.search([("campaign_id", "=", self.campaign_a.id)]))
+
+    def test_negative_cost(self):
+        Cost = self.env["utm.campaign.cost"].with_user(self.user_roi_manager)
+        with self.assertRaises(ValidationError):
+            Cost.create({"name": "Refund?", "campaign_id": self.campaign.id, "amount": -1.0})
+        self.assertFalse(Cost.search([("campaign_id", "=", self.campaign.id)]))
+
+    def test_cost_in_foreign_company(self):
+        manager = new_test_user(
+            self.env,
+            login="roi_manager_two_companies",
+            groups="crm_campaign_roi.crm_campaign_roi_group_manager",
+            company_ids=[(6, 0, (self.company | self.company_2).ids)],
+        )
+        Cost = self.env["utm.campaign.cost"].with_user(manager)
+        vals = {
+            "name": "Elsewhere",
+            "campaign_id": self.campaign.id,
+            "amount": 10.0,
+            "company_id": self.company_2.id,
+        }
+        # company 2 is allowed for the user but not active in the session
+        with self.assertRaises(ValidationError):
+            Cost.with_context(allowed_company_ids=self.company.ids).create(vals)
+        cost = Cost.with_context(allowed_company_ids=self.company_2.ids).create(vals)
+        self.assertEqual(cost.company_id, self.company_2)
+        self.assertEqual(Cost.sudo().search_count([("campaign_id", "=", self.campaign.id)]), 1)
+
+    def test_cost_in_closed_period(self):
+        self.company.fiscalyear_lock_date = date(2026, 3, 31)
+        Cost = self.env["utm.campaign.cost"].with_user(self.user_roi_manager)
+        with self.assertRaises(ValidationError):
+            Cost.create(
+                {
+                    "name": "Old invoice",
+                    "campaign_id": self.campaign.id,
+                    "amount": 10.0,
+                    "date": date(2026, 3, 31),
+                }
+            )
+        self.assertFalse(Cost.search([("campaign_id", "=", self.campaign.id)]))
+        Cost.create(
+            {
+                "name": "New invoice",
+                "campaign_id": self.campaign.id,
+                "amount": 10.0,
+                "date": date(2026, 4, 1),
+            }
+        )
+
+    def test_import_with_unknown_campaign_names_the_row(self):
+        Touch = self.Touch.with_user(self.user_roi_manager)
+        with freeze_time(T0):
+            result = Touch.load(
+                ["campaign_id", "touch_date", "touch_type", "contact_id"],
+                [
+                    ["ROI Search ads", "2026-06-01 10:00:00", "ad_click", "Kyiv Steel"],
+                    ["No such campaign", "2026-06-02 10:00:00", "ad_click", "Kyiv Steel"],
+                ],
+            )
+        self.assertFalse(result["ids"])
+        self.assertIn("Row 2", result["messages"][0]["message"])
+        self.assertIn("No such campaign", result["messages"][0]["message"])
+        self.assertFalse(self.Touch.search([("partner_id", "=", self.customer.id)]))
+        with freeze_time(T0):
+            result = Touch.load(
+                ["campaign_id", "touch_date", "touch_type", "contact_id"],
+                [["ROI Search ads", "2026-06-01 10:00:00", "ad_click", "Kyiv Steel"]],
+            )
+        self.assertEqual(len(result["ids"]), 1, result["messages"])
+        touch = self.Touch.browse(result["ids"])
+        self.assertEqual(touch.partner_id, self.customer)
+        self.assertEqual(touch.campaign_id, self.campaign_a)
+
+    def test_deduplication_rule(self):
+        def touch(days=1, touch_type="ad_click"):
+            return self._touch(self.campaign_a, days, partner=self.contact, touch_type=touch_type)
+
+        with freeze_time(T0):
+            first = touch()
+            self.assertFalse(touch())  # same contact, campaign, type and day
+            self.assertTrue(touch(touch_type="event"))
+            self.assertTrue(touch(days=2))
+            self.company.campaign_roi_dedup = "campaign"
+            self.assertFalse(touch(days=3))
+            self.company.campaign_roi_dedup = "none"
+            self.assertTrue(touch())
+        self.assertIn(first, self.Touch.search([("campaign_id", "=", self.campaign_a.id)]))
+        self.assertEqual(self.Touch.search_count([("campaign_id", "=", self.campaign_a.id)]), 4)

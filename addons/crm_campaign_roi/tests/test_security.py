@@ -1,0 +1,111 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user
+
+from .common import T0, CampaignRoiCommon
+
+PERMS = ("read", "write", "create", "unlink")
+
+
+class TestSecurity(CampaignRoiCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(T0):
+            cls.touch = cls._touch(cls.campaign_a, 10, partner=cls.contact)
+            cls.lead = cls._lead(100.0)
+            cls.lead.action_set_won()
+        cls.cost = cls.env["utm.campaign.cost"].create(
+            {"name": "Ads", "campaign_id": cls.campaign.id, "amount": 100.0}
+        )
+        cls.line = cls.Attribution.search([("conversion_id", "=", cls.lead.id)], limit=1)
+        cls.user_manager_2 = new_test_user(
+            cls.env,
+            login="roi_manager_2",
+            groups="crm_campaign_roi.crm_campaign_roi_group_manager",
+            company_id=cls.company_2.id,
+            company_ids=[(6, 0, cls.company_2.ids)],
+        )
+
+    def _check(self, model, record, matrix):
+        """matrix: user -> allowed operations; all others must raise AccessError."""
+        users = {
+            "salesman": self.user_salesman,
+            "user": self.user_roi_user,
+            "manager": self.user_roi_manager,
+            "portal": self.user_portal,
+        }
+        for name, user in users.items():
+            allowed = matrix.get(name, ())
+            for perm in PERMS:
+                has = self.env[model].with_user(user).has_access(perm)
+                self.assertEqual(has, perm in allowed, f"{model} {name} {perm}")
+            if "read" in allowed:
+                record.with_user(user).read(["company_id"])
+            else:
+                with self.assertRaises(AccessError):
+                    record.with_user(user).read(["company_id"])
+        # the second company never sees the first company's record
+        with self.assertRaises(AccessError):
+            record.with_user(self.user_manager_2).read(["company_id"])
+
+    def test_cost_matrix(self):
+        self._check(
+            "utm.campaign.cost",
+            self.cost,
+            {"user": ("read",), "manager": PERMS},
+        )
+        self.cost.with_user(self.user_roi_manager).write({"amount": 120.0})
+        with self.assertRaises(AccessError):
+            self.cost.with_user(self.user_roi_user).write({"amount": 1.0})
+
+    def test_touch_matrix(self):
+        self._check("crm.campaign.touch", self.touch, {"user": ("read",), "manager": PERMS})
+
+    def test_attribution_matrix(self):
+        self.assertTrue(self.line)
+        self._check(
+            "crm.campaign.attribution",
+            self.line,
+            {"user": ("read",), "manager": ("read",)},
+        )
+
+    def test_report_matrix(self):
+        row = self.env["crm.campaign.roi.report"].search(
+            [("conversion_id", "=", self.lead.id)], limit=1
+        )
+        self.assertTrue(row)
+        self._check("crm.campaign.roi.report", row, {"user": ("read",), "manager": ("read",)})
+
+    def test_settings_wizard_only_for_managers(self):
+        Config = self.env["crm.campaign.roi.config"]
+        for user in (self.user_salesman, self.user_roi_user, self.user_portal):
+            self.assertFalse(Config.with_user(user).has_access("create"))
+        wizard = Config.with_user(self.user_roi_manager).create(
+            {"campaign_roi_lookback_days": 90, "campaign_roi_default_model": "u_shaped"}
+        )
+        wizard.action_apply()
+        self.assertEqual(self.company.campaign_roi_lookback_days, 90)
+        self.assertEqual(self.company.campaign_roi_default_model, "u_shaped")
+
+    def test_cost_fields_hidden_from_salespeople(self):
+        campaign = self.campaign.with_user(self.user_salesman)
+        self.assertEqual(campaign.title, "Spring webinar series")
+        self.assertEqual(campaign.lead_count, 0)
+        for field in ("budget", "actual_cost", "roi", "cost_per_lead", "attributed_revenue"):
+            with self.assertRaises(AccessError, msg=field):
+                campaign.read([field])
+        self.assertEqual(self.campaign.with_user(self.user_roi_user).actual_cost, 100.0)
+
+    def test_salesman_captures_touches_through_leads(self):
+        with freeze_time(T0):
+            lead = (
+                self.env["crm.lead"]
+                .with_user(self.user_salesman)
+                .create({"name": "Inbound", "campaign_id": self.campaign_b.id, "type": "lead"})
+            )
+        touch = self.Touch.search([("lead_id", "=", lead.id)])
+        self.assertEqual(touch.touch_type, "lead")
+        self.assertEqual(touch.campaign_id, self.campaign_b)
+        self.assertEqual((touch.res_model, touch.res_id), ("crm.lead", lead.id))

@@ -1,0 +1,2 @@
+from . import attribution
+from . import attribution_sql
