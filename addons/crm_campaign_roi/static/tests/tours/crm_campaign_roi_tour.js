@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-registry.category("web_tour.tours").add("crm_campaign_roi_costs_tour", {
+registry.category("web_tour.tours").add("crm_campaign_roi_tour", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("crm.crm_menu_root", "Open the CRM app"),
@@ -11,13 +11,80 @@ registry.category("web_tour.tours").add("crm_campaign_roi_costs_tour", {
             run: "click",
         },
         {
-            content: "Open the campaign costs",
-            trigger: 'a[data-menu-xmlid="crm_campaign_roi.utm_campaign_cost_menu"]',
+            content: "Open the campaigns",
+            trigger: 'a[data-menu-xmlid="crm_campaign_roi.utm_campaign_menu"]',
             run: "click",
         },
         {
-            content: "The cost line is listed with its campaign",
-            trigger: '.o_list_view .o_data_row:contains("Tour trade fair stand"):contains("Tour campaign")',
+            content: "Open the tour campaign",
+            trigger: '.o_list_view .o_data_row td:contains("Tour webinar")',
+            run: "click",
+        },
+        {
+            content: "Open the ROI tab",
+            trigger: 'a[name="campaign_roi"]',
+            run: "click",
+        },
+        {
+            content: "Add a cost line",
+            trigger: 'div[name="cost_line_ids"] .o_field_x2many_list_row_add a',
+            run: "click",
+        },
+        {
+            content: "Describe the cost",
+            trigger: 'div[name="cost_line_ids"] .o_selected_row div[name="name"] input',
+            run: "edit Tour webinar platform",
+        },
+        {
+            content: "Enter the amount",
+            trigger: 'div[name="cost_line_ids"] .o_selected_row div[name="amount"] input',
+            run: "edit 1000",
+        },
+        {
+            content: "Save the campaign",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The cost is recorded",
+            trigger: '.o_form_saved div[name="actual_cost"]:contains("1,000.00")',
+        },
+        {
+            content: "Open the campaign leads",
+            trigger: 'button[name="action_view_leads"]',
+            run: "click",
+        },
+        {
+            content: "Open the tour opportunity",
+            trigger: '.o_data_row td:contains("Tour deal")',
+            run: "click",
+        },
+        {
+            content: "Mark it won",
+            trigger: 'button[name="action_set_won_rainbowman"]',
+            run: "click",
+        },
+        {
+            content: "The opportunity is won",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Won')",
+        },
+        {
+            content: "Back to the campaign",
+            trigger: '.o_breadcrumb .breadcrumb-item a:contains("Tour webinar")',
+            run: "click",
+        },
+        {
+            content: "Open the ROI tab again",
+            trigger: 'a[name="campaign_roi"]',
+            run: "click",
+        },
+        {
+            content: "The attributed revenue is shown",
+            trigger: 'div[name="attributed_revenue"]:contains("5,000.00")',
+        },
+        {
+            content: "The ROI is shown",
+            trigger: 'div[name="roi"]:contains("400.00")',
         },
     ],
 });
