@@ -255,3 +255,45 @@ class TestAttributionEngine(CampaignRoiCommon):
         self.assertEqual(lines.mapped("amount"), [125.0] * 4)
         order._action_cancel()
         self.assertFalse(self._lines(order))
+
+    def test_invoice_posted(self):
+        self.company.campaign_roi_conversion = "invoice_posted"
+
+        def invoice(move_type, amount):
+            return self.env["account.move"].create(
+                {
+                    "move_type": move_type,
+                    "partner_id": self.contact.id,
+                    "invoice_date": T0.date(),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Steel",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+
+        with freeze_time(T0):
+            move = invoice("out_invoice", 300.0)
+            move.action_post()
+            refund = invoice("out_refund", 100.0)
+            refund.action_post()
+        # no lead on the invoice: the touches of the customer (the lead's touches
+        # carry its customer too)
+        self.assertEqual(
+            self._lines(move, "linear").touch_id, self.t1 | self.t2 | self.t3 | self.t4
+        )
+        self.assertEqual(self._amounts(move, "linear"), [75.0] * 4)
+        self.assertEqual(
+            set(self._lines(move).mapped("conversion_date")),
+            {T0.replace(hour=23, minute=59, second=59)},
+        )
+        self.assertEqual(self._amounts(refund, "u_shaped"), [-40.0, -10.0, -10.0, -40.0])
+        refund.button_draft()
+        self.assertFalse(self._lines(refund))
+        self.assertEqual(len(self._lines(move)), 1 + 1 + 7 * 4)
