@@ -13,9 +13,16 @@
     "data": [
         "security/crm_keyaccount_security.xml",
         "security/ir.model.access.csv",
-        "views/crm_keyaccount_title_views.xml",
-        "views/crm_keyaccount_menus.xml",
+        "data/crm_keyaccount_data.xml",
         "data/crm_keyaccount_title_data.xml",
+        "data/crm_keyaccount_question_data.xml",
+        "views/crm_keyaccount_title_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_keyaccount_plan_views.xml",
+        "views/crm_keyaccount_assessment_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/crm_keyaccount_portal_templates.xml",
+        "views/crm_keyaccount_menus.xml",
     ],
     "demo": [
         "demo/crm_keyaccount_demo.xml",

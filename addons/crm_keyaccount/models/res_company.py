@@ -1,0 +1,86 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # Pareto classes
+    keyaccount_abc_threshold_a = fields.Float(
+        string="Class A Threshold (%)",
+        default=80.0,
+        help="A customer is class A when the customers ranked above it hold less than "
+        "this share of the revenue.",
+    )
+    keyaccount_abc_threshold_b = fields.Float(
+        string="Class B Threshold (%)",
+        default=95.0,
+        help="A customer is class B when the customers ranked above it hold less than "
+        "this share of the revenue.",
+    )
+    keyaccount_window_months = fields.Integer(
+        string="Revenue Window (Months)",
+        default=12,
+        help="Rolling window, up to today, over which the revenue is summed.",
+    )
+    keyaccount_revenue_basis = fields.Selection(
+        [("invoiced", "Invoiced Revenue"), ("margin", "Sales Margin")],
+        string="Revenue Basis",
+        default="invoiced",
+        required=True,
+    )
+    # Score weights
+    keyaccount_weight_profit = fields.Float(string="Profit Weight", default=40.0)
+    keyaccount_weight_opportunity = fields.Float(string="Opportunities Weight", default=20.0)
+    keyaccount_weight_partnership = fields.Float(string="Partnership Weight", default=20.0)
+    keyaccount_weight_influence = fields.Float(string="Market Influence Weight", default=20.0)
+
+    @api.constrains("keyaccount_abc_threshold_a", "keyaccount_abc_threshold_b")
+    def _check_keyaccount_thresholds(self):
+        for company in self:
+            threshold_a = company.keyaccount_abc_threshold_a
+            threshold_b = company.keyaccount_abc_threshold_b
+            if not (0.0 <= threshold_a <= 100.0 and 0.0 <= threshold_b <= 100.0):
+                raise ValidationError(
+                    self.env._("The class A and B thresholds must lie between 0 and 100.")
+                )
+            if threshold_a > threshold_b:
+                raise ValidationError(
+                    self.env._(
+                        "The class A threshold (%(a)s) cannot exceed the class B threshold "
+                        "(%(b)s).",
+                        a=threshold_a,
+                        b=threshold_b,
+                    )
+                )
+
+    @api.constrains("keyaccount_window_months")
+    def _check_keyaccount_window_months(self):
+        if any(company.keyaccount_window_months <= 0 for company in self):
+            raise ValidationError(self.env._("The revenue window must be at least one month."))
+
+    @api.constrains(
+        "keyaccount_weight_profit",
+        "keyaccount_weight_opportunity",
+        "keyaccount_weight_partnership",
+        "keyaccount_weight_influence",
+    )
+    def _check_keyaccount_weights(self):
+        for company in self:
+            weights = company._keyaccount_weights()
+            if any(weight < 0 for weight in weights):
+                raise ValidationError(self.env._("The criterion weights cannot be negative."))
+            if not sum(weights):
+                raise ValidationError(
+                    self.env._("At least one criterion weight must be greater than zero.")
+                )
+
+    def _keyaccount_weights(self):
+        """Weights of profit, opportunities, partnership and market influence."""
+        self.ensure_one()
+        return (
+            self.keyaccount_weight_profit,
+            self.keyaccount_weight_opportunity,
+            self.keyaccount_weight_partnership,
+            self.keyaccount_weight_influence,
+        )

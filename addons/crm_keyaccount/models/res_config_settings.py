@@ -1,0 +1,34 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    keyaccount_abc_threshold_a = fields.Float(
+        related="company_id.keyaccount_abc_threshold_a", readonly=False
+    )
+    keyaccount_abc_threshold_b = fields.Float(
+        related="company_id.keyaccount_abc_threshold_b", readonly=False
+    )
+    keyaccount_window_months = fields.Integer(
+        related="company_id.keyaccount_window_months", readonly=False
+    )
+    keyaccount_revenue_basis = fields.Selection(
+        related="company_id.keyaccount_revenue_basis", readonly=False
+    )
+    keyaccount_weight_profit = fields.Float(
+        related="company_id.keyaccount_weight_profit", readonly=False
+    )
+    keyaccount_weight_opportunity = fields.Float(
+        related="company_id.keyaccount_weight_opportunity", readonly=False
+    )
+    keyaccount_weight_partnership = fields.Float(
+        related="company_id.keyaccount_weight_partnership", readonly=False
+    )
+    keyaccount_weight_influence = fields.Float(
+        related="company_id.keyaccount_weight_influence", readonly=False
+    )
+
+    def action_keyaccount_recompute(self):
+        self.env["res.partner"].check_access("write")
+        self.env["res.partner"].action_keyaccount_recompute()

@@ -1,0 +1,197 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from .common import KeyaccountInvoicingCommon
+
+TODAY = "2026-06-30"  # window of 12 months: 2025-07-01 .. 2026-06-30
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.title_key = cls.env.ref("crm_keyaccount.crm_keyaccount_title_key")
+        cls.title_strategic = cls.env.ref("crm_keyaccount.crm_keyaccount_title_strategic")
+        cls.title_development = cls.env.ref("crm_keyaccount.crm_keyaccount_title_development")
+        cls.p1 = cls._customer(
+            "Alpha",
+            keyaccount_manager_id=cls.ka_user.id,
+            keyaccount_industry_leader=True,
+            keyaccount_influence_rating="3",
+        )
+        cls.p1_contact = cls.env["res.partner"].create({"name": "Al", "parent_id": cls.p1.id})
+        cls.p2 = cls._customer("Beta", keyaccount_manager_id=cls.ka_user.id)
+        cls.p3 = cls._customer("Gamma")
+        cls.p4 = cls._customer("Delta")
+        cls.p5 = cls._customer("Epsilon")
+        cls.p6 = cls._customer("Zeta")
+        cls.q1 = cls._customer("Company Two Client", company_id=cls.company_2.id)
+        # total of company 1 = 600 + 200 + 100 + 100 = 1000
+        cls._invoice(cls.p1, 600.0, "2026-01-10")
+        cls._invoice(cls.p2, 200.0, "2025-07-01")  # first day of the window
+        cls._invoice(cls.p2, 999.0, "2025-06-30")  # one day too old
+        cls._invoice(cls.p3, 200.0, "2026-03-01", currency_id=cls.eur.id)  # 200 EUR = 100
+        # invoiced to a contact: counted on its commercial partner
+        cls.p4_contact = cls.env["res.partner"].create({"name": "Dee", "parent_id": cls.p4.id})
+        cls._invoice(cls.p4_contact, 100.0, "2026-06-30")
+        cls._invoice(cls.p5, 80.0, "2026-02-01")
+        cls._invoice(cls.p5, 130.0, "2026-02-15", move_type="out_refund")  # net -50
+        draft = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.p6.id,
+                "invoice_date": "2026-05-01",
+                "invoice_line_ids": [Command.create({"name": "Draft", "price_unit": 5000.0})],
+            }
+        )
+        cls.assertTrue(cls, draft.state == "draft")
+        # company 2 sells to the shared p6 and to its own client
+        cls._invoice(cls.p6, 5000.0, "2026-05-01", company=cls.company_2)
+        cls._invoice(cls.q1, 3000.0, "2026-05-01", company=cls.company_2)
+
+    def _recompute(self):
+        self.env["res.partner"]._keyaccount_recompute()
+
+    def test_invoiced_revenue_classes_and_shares(self):
+        self._recompute()
+        expected = {
+            self.p1: (600.0, "a", 60.0),
+            self.p2: (200.0, "a", 20.0),  # 60 % above
+            self.p3: (100.0, "b", 10.0),  # exactly 80 % above: not below the A threshold
+            self.p4: (100.0, "b", 10.0),  # tie with p3
+            self.p5: (-50.0, "c", 0.0),  # refunds exceed the invoice
+            self.p6: (0.0, "c", 0.0),  # draft and other-company invoices do not count
+        }
+        for partner, (revenue, abc_class, share) in expected.items():
+            self.assertEqual(partner.keyaccount_revenue, revenue, partner.name)
+            self.assertEqual(partner.keyaccount_abc_class, abc_class, partner.name)
+            self.assertAlmostEqual(partner.keyaccount_revenue_share, share, msg=partner.name)
+        # the figures are shown on the contacts of the commercial partner
+        self.assertEqual(self.p4_contact.keyaccount_revenue, 100.0)
+        self.assertEqual(self.p1_contact.keyaccount_abc_class, "a")
+        # the second company ranks its own customers apart from company 1: 5000
+        # to the shared p6 (above q1: 62.5 %) and 3000 to its own client q1
+        self.assertEqual((self.q1.keyaccount_revenue, self.q1.keyaccount_abc_class), (3000.0, "a"))
+        self.assertAlmostEqual(self.q1.keyaccount_revenue_share, 37.5)
+
+    def test_thresholds_and_window_settings(self):
+        self.company_1.write({"keyaccount_abc_threshold_a": 80.01, "keyaccount_window_months": 13})
+        self._recompute()
+        # p2's old invoice is back in the 13-month window: total 1999
+        self.assertEqual(self.p2.keyaccount_revenue, 1199.0)
+        # above p3/p4: 1799 / 1999 = 90 % -> B; p1: above 1199/1999 = 60 % -> A
+        self.assertEqual(self.p1.keyaccount_abc_class, "a")
+        self.assertEqual(self.p3.keyaccount_abc_class, "b")
+        self.company_1.keyaccount_window_months = 12
+        self._recompute()
+        # above p3/p4: exactly 80 % of 1000, now below the 80.01 % threshold
+        self.assertEqual((self.p3.keyaccount_abc_class, self.p4.keyaccount_abc_class), ("a", "a"))
+
+    def test_score_suggestion_and_automatic_title(self):
+        self._recompute()
+        # p1: profit 100 x 40 + influence 100 x 20 over 100 -> 60 -> Strategic (55)
+        self.assertEqual(self.p1.keyaccount_profit_score, 100.0)
+        self.assertEqual(self.p1.keyaccount_influence_score, 100.0)
+        self.assertEqual(self.p1.keyaccount_score, 60.0)
+        self.assertEqual(self.p1.keyaccount_suggested_title_id, self.title_strategic)
+        # p1 has a key-account manager and no manual title: the title follows
+        self.assertEqual(self.p1.keyaccount_title_id, self.title_strategic)
+        self.assertEqual(self.p1.keyaccount_since.isoformat(), TODAY)
+        self.assertFalse(self.p1.keyaccount_title_differs)
+        history = self.p1.keyaccount_history_ids
+        self.assertEqual(len(history), 1)
+        self.assertEqual(
+            (history.old_title_id, history.new_title_id, history.reason, history.score),
+            (self.env["crm.keyaccount.title"], self.title_strategic, "automatic", 60.0),
+        )
+        self.assertEqual(self.p1_contact.keyaccount_title_id, self.title_strategic)
+        # p3 (class B, score 24) qualifies for no title; without manager none is set
+        self.assertEqual(self.p3.keyaccount_score, 24.0)
+        self.assertFalse(self.p3.keyaccount_suggested_title_id)
+        self.assertFalse(self.p3.keyaccount_title_id)
+        # weights are normalised: only profit counts -> p3 scores 60
+        self.company_1.write(
+            {
+                "keyaccount_weight_opportunity": 0.0,
+                "keyaccount_weight_partnership": 0.0,
+                "keyaccount_weight_influence": 0.0,
+            }
+        )
+        self._recompute()
+        self.assertEqual(self.p3.keyaccount_score, 60.0)
+        self.assertEqual(self.p3.keyaccount_suggested_title_id, self.title_strategic)
+        self.assertEqual(self.p1.keyaccount_title_id, self.title_key)
+        self.assertEqual(len(self.p1.keyaccount_history_ids), 2)
+
+    def test_manual_title_is_kept_and_flagged(self):
+        with Form(self.p2.with_user(self.ka_user)) as form:
+            form.keyaccount_title_id = self.title_key
+        self.assertTrue(self.p2.keyaccount_title_manual)
+        line = self.p2.keyaccount_history_ids
+        self.assertEqual(
+            (line.new_title_id, line.reason, line.user_id), (self.title_key, "manual", self.ka_user)
+        )
+        self._recompute()
+        # p2 scores 40 -> Development is suggested, Key is kept and flagged
+        self.assertEqual(self.p2.keyaccount_suggested_title_id, self.title_development)
+        self.assertEqual(self.p2.keyaccount_title_id, self.title_key)
+        self.assertTrue(self.p2.keyaccount_title_differs)
+        self.assertEqual(len(self.p2.keyaccount_history_ids), 1)
+        self.p2.with_user(self.ka_user).action_keyaccount_follow_suggestion()
+        self.assertEqual(self.p2.keyaccount_title_id, self.title_development)
+        self.assertFalse(self.p2.keyaccount_title_differs)
+        self.assertFalse(self.p2.keyaccount_title_manual)
+        self.assertEqual(len(self.p2.keyaccount_history_ids), 2)
+
+    def test_class_a_entry_and_exit_notified(self):
+        def notes(partner, text):
+            return partner.message_ids.filtered(lambda m: text in (m.body or ""))
+
+        self._recompute()
+        self.assertEqual(len(notes(self.p1, "entered class A")), 1)
+        self.assertFalse(notes(self.p3, "entered class A"))
+        activity = self.p1.activity_ids.filtered(lambda a: "entered class A" in a.summary)
+        self.assertEqual(activity.user_id, self.ka_user)
+        self._recompute()  # nothing changed: no new note
+        self.assertEqual(len(notes(self.p1, "entered class A")), 1)
+        self._invoice(self.p1, 590.0, "2026-06-01", move_type="out_refund")  # p1 down to 10
+        self._recompute()
+        self.assertEqual(self.p1.keyaccount_abc_class, "c")
+        self.assertEqual(len(notes(self.p1, "left class A")), 1)
+
+    def test_margin_basis(self):
+        self.company_1.keyaccount_revenue_basis = "margin"
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.p3.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product_a.id,
+                            "product_uom_qty": 2,
+                            "price_unit": 1000.0,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        self._recompute()
+        # margin = 2 x (1000 - 800); invoices no longer count
+        self.assertEqual(self.p3.keyaccount_revenue, 400.0)
+        self.assertEqual(self.p3.keyaccount_abc_class, "a")
+        self.assertEqual(self.p1.keyaccount_revenue, 0.0)
+        self.assertEqual(self.p1.keyaccount_abc_class, "c")
+
+    def test_recompute_query_count_does_not_grow_with_partners(self):
+        self._recompute()
+        for index in range(30):
+            self._invoice(self._customer(f"Extra {index}"), 10.0 + index, "2026-04-01")
+        self.env.flush_all()
+        # two companies: revenue, opportunities, assessments, scope, updates
+        with self.assertQueryCount(33):
+            self._recompute()

@@ -1,0 +1,193 @@
+"""Benchmark of the key-account recompute (crm_keyaccount).
+
+Builds, with plain SQL inserts inside one transaction that is rolled back at
+the end, a portfolio of customers and posted customer invoices spread over
+the last 18 months (about a third of them outside the 12-month window), then
+times:
+
+- ``env["res.partner"]._keyaccount_recompute()`` on the first run (every
+  customer changes: revenue, class, share, scores and suggestions are written,
+  class-A notes are posted) and on a second, steady-state run (the nightly
+  case: nothing changed);
+- a plain SQL query computing the same revenue ranking (revenue per
+  commercial partner over the window, ranked, with the running share of the
+  customers strictly above and the A/B/C class), fetched to Python.
+
+It prints both times and their ratio (target: <= 3 for the steady state).
+
+Each invoice is one ``account_move`` row (``amount_untaxed_signed`` is what
+both the recompute and the baseline read); the journal items themselves are
+not inserted since neither side reads them.
+
+Run it on a throwaway database with the addon installed, e.g.::
+
+    .venv/bin/python /opt/odoo/odoo-bin -c .local/odoo-test.conf -d ka_dev_bench \
+        -i crm_keyaccount --without-demo=all --stop-after-init --no-http
+    .venv/bin/python tests/benchmarks/bench_crm_keyaccount.py --db ka_dev_bench \
+        [--scale small|full] [--config .local/odoo-test.conf]
+
+Scales: full = 50,000 customers and 500,000 invoices; small = 5,000 / 50,000.
+"""
+
+import argparse
+import time
+
+import odoo
+from odoo.modules.registry import Registry
+from odoo.tools import SQL, config
+
+from odoo.addons.crm_keyaccount.tools.keyaccount import window_start
+
+SCALES = {"small": (5_000, 50_000), "full": (50_000, 500_000)}
+
+
+def build_data(env, customers, invoices):
+    """Insert ``customers`` partners and ``invoices`` posted invoices/refunds."""
+    cr = env.cr
+    company = env.company
+    journal = env["account.journal"].search(
+        [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+    )
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_partner (name, complete_name, is_company, active, type,
+                                     customer_rank, autopost_bills, create_date, write_date)
+            SELECT 'Bench ' || n, 'Bench ' || n, TRUE, TRUE, 'contact', 1, 'ask', now(), now()
+              FROM generate_series(1, %(customers)s) AS n
+            RETURNING id
+            """,
+            customers=customers,
+        )
+    )
+    ids = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        SQL(
+            "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%(ids)s)",
+            ids=ids,
+        )
+    )
+    # Heavy-tailed revenue: the customer of rank k buys ~ 1/k; one invoice in
+    # ten is a refund of a smaller amount.
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO account_move (name, move_type, state, auto_post, journal_id, company_id,
+                                      currency_id, partner_id, commercial_partner_id, date,
+                                      invoice_date, amount_untaxed_signed, amount_total_signed,
+                                      create_date, write_date)
+            SELECT 'BENCH/' || n,
+                   CASE WHEN n %% 10 = 0 THEN 'out_refund' ELSE 'out_invoice' END,
+                   'posted', 'no', %(journal)s, %(company)s, %(currency)s, p.id, p.id, d.day,
+                   d.day,
+                   CASE WHEN n %% 10 = 0 THEN -1 ELSE 1 END
+                     * round((100000.0 / (1 + (n %% %(customers)s)) + random() * 50)::numeric, 2),
+                   0, now(), now()
+              FROM generate_series(1, %(invoices)s) AS n
+              JOIN LATERAL (SELECT (%(ids)s::int[])[1 + (n %% %(customers)s)] AS id) p ON TRUE
+              JOIN LATERAL (SELECT (current_date - (random() * 540)::int) AS day) d ON TRUE
+            """,
+            journal=journal.id,
+            company=company.id,
+            currency=company.currency_id.id,
+            customers=customers,
+            invoices=invoices,
+            ids=ids,
+        )
+    )
+    cr.execute("ANALYZE res_partner")
+    cr.execute("ANALYZE account_move")
+
+
+def baseline(env):
+    """The same revenue ranking, in one plain SQL query."""
+    company = env.company
+    today = odoo.fields.Date.context_today(env["res.partner"])
+    env.cr.execute(
+        SQL(
+            """
+            WITH revenue AS (
+                SELECT commercial_partner_id AS id, SUM(amount_untaxed_signed) AS amount
+                  FROM account_move
+                 WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
+                   AND company_id = %(company)s AND commercial_partner_id IS NOT NULL
+                   AND invoice_date BETWEEN %(date_from)s AND %(today)s
+                 GROUP BY commercial_partner_id
+            ), ranked AS (
+                SELECT id, amount,
+                       COALESCE(SUM(amount) OVER (
+                           ORDER BY amount DESC RANGE BETWEEN UNBOUNDED PRECEDING
+                           AND CURRENT ROW EXCLUDE GROUP), 0) AS above,
+                       SUM(amount) OVER () AS total
+                  FROM revenue WHERE amount > 0
+            )
+            SELECT id, amount, amount * 100 / total,
+                   CASE WHEN above * 100 / total < %(a)s THEN 'a'
+                        WHEN above * 100 / total < %(b)s THEN 'b' ELSE 'c' END
+              FROM ranked
+            """,
+            company=company.id,
+            date_from=window_start(today, company.keyaccount_window_months),
+            today=today,
+            a=company.keyaccount_abc_threshold_a,
+            b=company.keyaccount_abc_threshold_b,
+        )
+    )
+    return env.cr.fetchall()
+
+
+def timed(function):
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    parser.add_argument("--config", default=".local/odoo-test.conf")
+    args = parser.parse_args()
+    config.parse_config(["-c", args.config, "-d", args.db])
+    customers, invoices = SCALES[args.scale]
+    registry = Registry(args.db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        try:
+            build_seconds, _none = timed(lambda: build_data(env, customers, invoices))
+            print(
+                f"data: {customers} customers, {invoices} posted invoices ({build_seconds:.1f} s)"
+            )
+            sql_seconds, rows = timed(lambda: baseline(env))
+            first_seconds, _none = timed(env["res.partner"]._keyaccount_recompute)
+            second_seconds, _none = timed(env["res.partner"]._keyaccount_recompute)
+            sql_again, _rows = timed(lambda: baseline(env))
+            sql_seconds = min(sql_seconds, sql_again)
+            classes = {}
+            for row in rows:
+                classes[row[3]] = classes.get(row[3], 0) + 1
+            print(f"plain SQL ranking:              {sql_seconds:8.3f} s  classes {classes}")
+            print(
+                f"_keyaccount_recompute() first:  {first_seconds:8.3f} s  "
+                f"ratio {first_seconds / sql_seconds:.2f}"
+            )
+            print(
+                f"_keyaccount_recompute() steady: {second_seconds:8.3f} s  "
+                f"ratio {second_seconds / sql_seconds:.2f} (target <= 3)"
+            )
+            check = dict(
+                env.execute_query(
+                    SQL(
+                        "SELECT keyaccount_abc_class, COUNT(*) FROM res_partner "
+                        "WHERE name LIKE %s AND keyaccount_revenue > 0 GROUP BY 1",
+                        "Bench %",
+                    )
+                )
+            )
+            print(f"classes written by the recompute: {check}")
+        finally:
+            cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
