@@ -13,7 +13,17 @@
     "data": [
         "security/crm_service_link_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_service_stage_data.xml",
+        "data/ir_cron_data.xml",
         "views/crm_service_team_views.xml",
+        "views/crm_service_sla_policy_views.xml",
+        "views/crm_service_request_views.xml",
+        "views/crm_service_handoff_views.xml",
+        "views/crm_service_sla_report_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/crm_service_request_portal_templates.xml",
         "views/crm_service_link_menus.xml",
     ],
     "demo": [

@@ -1,18 +1,133 @@
+from datetime import datetime
+
+from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
 class ServiceLinkCommon(TransactionCase):
-    """Users of every service group, and a second company."""
+    """Users of every group, a Kyiv calendar, two teams, policies, a second company."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.company = cls.env.company
         cls.company_2 = cls.env["res.company"].create({"name": "Second Company"})
         cls.user_employee = new_test_user(cls.env, login="svc_employee", groups="base.group_user")
         cls.user_service = new_test_user(
-            cls.env, login="svc_user", groups="crm_service_link.crm_service_link_group_user"
+            cls.env,
+            login="svc_user",
+            groups="crm_service_link.crm_service_link_group_user",
+            email="svc_user@example.com",
+        )
+        cls.user_service_other = new_test_user(
+            cls.env, login="svc_other", groups="crm_service_link.crm_service_link_group_user"
         )
         cls.user_service_manager = new_test_user(
-            cls.env, login="svc_manager", groups="crm_service_link.crm_service_link_group_manager"
+            cls.env,
+            login="svc_manager",
+            groups="crm_service_link.crm_service_link_group_manager",
+            email="svc_manager@example.com",
         )
+        cls.user_salesman = new_test_user(
+            cls.env, login="svc_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.user_salesman_2 = new_test_user(
+            cls.env, login="svc_salesman2", groups="sales_team.group_sale_salesman"
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Customer Co", "is_company": True, "email": "info@customer.example.com"}
+        )
+        cls.customer_contact = cls.env["res.partner"].create(
+            {
+                "name": "Olena Customer",
+                "parent_id": cls.customer.id,
+                "email": "olena@customer.example.com",
+                "function": "IT lead",
+            }
+        )
+        cls.user_portal = new_test_user(
+            cls.env,
+            login="svc_portal",
+            groups="base.group_portal",
+            partner_id=cls.customer_contact.id,
+            email="olena@customer.example.com",
+        )
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Other Customer", "is_company": True}
+        )
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Kyiv office",
+                "tz": "Europe/Kyiv",
+                "company_id": False,
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"Day {day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for start, end, period in ((9, 12, "morning"), (13, 17, "afternoon"))
+                ],
+            }
+        )
+        cls.stage_new = cls.env.ref("crm_service_link.crm_service_stage_new")
+        cls.stage_progress = cls.env.ref("crm_service_link.crm_service_stage_in_progress")
+        cls.stage_waiting = cls.env.ref("crm_service_link.crm_service_stage_waiting")
+        cls.stage_solved = cls.env.ref("crm_service_link.crm_service_stage_solved")
+        cls.team = cls.env["crm.service.team"].create(
+            {
+                "name": "Support",
+                "sequence": 1,
+                "resource_calendar_id": cls.calendar.id,
+                "manager_id": cls.user_service_manager.id,
+                "member_ids": [Command.link(cls.user_service.id)],
+                "checklist_item_ids": [
+                    Command.create({"name": "Access credentials", "required": True}),
+                    Command.create({"name": "Kick-off call planned", "required": True}),
+                    Command.create({"name": "Nice to have", "required": False}),
+                ],
+            }
+        )
+        cls.team_other = cls.env["crm.service.team"].create(
+            {
+                "name": "Field",
+                "sequence": 2,
+                "resource_calendar_id": cls.calendar.id,
+                "member_ids": [Command.link(cls.user_service_other.id)],
+            }
+        )
+        cls.env["crm.service.sla.policy"].search([]).active = False
+        cls.policy = cls.env["crm.service.sla.policy"].create(
+            {
+                "name": "Standard",
+                "sequence": 20,
+                "response_hours": 4,
+                "resolution_hours": 16,
+                "warning_percent": 50,
+                "pause_stage_ids": [Command.link(cls.stage_waiting.id)],
+            }
+        )
+
+    @staticmethod
+    def utc(*args):
+        """A naive UTC datetime, as stored."""
+        return datetime(*args)
+
+    def create_request(self, **vals):
+        values = {
+            "name": "Printer down",
+            "partner_id": self.customer.id,
+            "contact_id": self.customer_contact.id,
+            "team_id": self.team.id,
+            # Friday 27 March 2026 16:30 in Kyiv (UTC+2)
+            "request_date": self.utc(2026, 3, 27, 14, 30),
+        }
+        values.update(vals)
+        return self.env["crm.service.request"].create(values)

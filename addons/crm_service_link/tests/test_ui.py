@@ -1,8 +1,63 @@
-from odoo.tests import HttpCase, tagged
+from odoo.fields import Command
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
 class TestServiceLinkUi(HttpCase):
-    def test_teams_menu_tour(self):
-        self.env["crm.service.team"].create({"name": "Tour Field Service"})
-        self.start_tour("/odoo", "crm_service_link_teams_tour", login="admin")
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env,
+            login="tour_salesman",
+            groups="sales_team.group_sale_salesman",
+            name="Tour Salesman",
+        )
+        cls.service_manager = new_test_user(
+            cls.env,
+            login="tour_service_manager",
+            groups="crm_service_link.crm_service_link_group_manager",
+            name="Tour Service Manager",
+        )
+        cls.team = cls.env["crm.service.team"].create(
+            {
+                "name": "Tour Support",
+                "sequence": 0,
+                "manager_id": cls.service_manager.id,
+                "checklist_item_ids": [
+                    Command.create({"name": "Signed contract", "required": True}),
+                    Command.create({"name": "Kick-off call", "required": True}),
+                ],
+            }
+        )
+        cls.env["crm.service.sla.policy"].create({"name": "Tour Gold"})
+        cls.customer = cls.env["res.partner"].create({"name": "Tour Customer", "is_company": True})
+
+    def test_handoff_tour(self):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour deal",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-crm.crm_lead_action_pipeline/{lead.id}",
+            "crm_service_link_handoff_submit_tour",
+            login="tour_salesman",
+        )
+        handoff = lead.service_handoff_ids
+        self.assertEqual(len(handoff), 1)
+        self.assertEqual(handoff.state, "submitted")
+        self.assertEqual(handoff.service_team_id, self.team)
+        self.assertEqual(handoff.sla_policy_id.name, "Tour Gold")
+        self.assertEqual(handoff.completeness, 100.0)
+        self.start_tour(
+            f"/odoo/action-crm_service_link.crm_service_handoff_action/{handoff.id}",
+            "crm_service_link_handoff_accept_tour",
+            login="tour_service_manager",
+        )
+        self.assertEqual(handoff.state, "accepted")
+        self.assertTrue(handoff.accepted_date)
+        self.assertEqual(handoff.service_user_id, self.service_manager)

@@ -1,0 +1,1 @@
+from . import crm_service_handoff_return
