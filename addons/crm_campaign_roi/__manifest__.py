@@ -22,7 +22,7 @@
         "views/crm_campaign_roi_menus.xml",
     ],
     "demo": [
-        "demo/utm_campaign_cost_demo.xml",
+        "demo/crm_campaign_roi_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

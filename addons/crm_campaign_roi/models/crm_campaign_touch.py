@@ -218,6 +218,9 @@ class CrmCampaignTouch(models.Model):
     @api.model
     def _capture(self, records, touch_type, lead_field=None):
         """Record a touch for each record carrying a campaign (leads, orders)."""
+        if self.env.context.get("campaign_roi_skip_capture"):
+            # historical imports (and the demo data) bring their own touches
+            return
         vals_list = []
         for record in records.filtered("campaign_id"):
             lead = record if lead_field == "self" else (record[lead_field] if lead_field else None)

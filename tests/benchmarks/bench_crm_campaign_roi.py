@@ -1,0 +1,205 @@
+"""Benchmark of the campaign-ROI full attribution recompute.
+
+Builds, inside one transaction that is rolled back at the end, won
+opportunities (the conversions), their customers, campaigns and touches with
+plain SQL inserts, then times:
+
+1. a plain SQL query computing the ``linear`` model directly (the baseline:
+   eligible touches, ``1/n`` weights and unrounded amounts, into a temporary
+   table);
+2. ``crm.campaign.attribution._recompute_all`` restricted to ``linear``;
+3. ``_recompute_all`` for all nine models (what a settings change runs).
+
+It prints the times and the ratios to the baseline (targets: <= 3 for linear,
+<= 10 for all nine models).
+
+Run it against a throwaway database with the addon installed, e.g.::
+
+    .venv/bin/python /opt/odoo/odoo-bin -c .local/odoo-test.conf -d roi_dev_bench \\
+        -i crm_campaign_roi --without-demo=all --stop-after-init --no-http
+    .venv/bin/python tests/benchmarks/bench_crm_campaign_roi.py --db roi_dev_bench \\
+        [--scale small|full] [--config .local/odoo-test.conf]
+
+``full`` is 20,000 won conversions over 1,000,000 touches and 500 campaigns;
+``small`` is a tenth of that. Nothing is committed.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+SCALES = {
+    "small": {"conversions": 2_000, "touches": 100_000, "campaigns": 500, "partners": 5_000},
+    "full": {"conversions": 20_000, "touches": 1_000_000, "campaigns": 500, "partners": 50_000},
+}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    parser.add_argument("--config", default=os.path.join(root, ".local", "odoo-test.conf"))
+    parser.add_argument("--odoo", default=os.environ.get("ODOO_SRC", "/opt/odoo"))
+    return parser.parse_args()
+
+
+def build_data(env, scale):
+    from odoo.tools import SQL
+
+    cr = env.cr
+    company = env.company
+    won_stage = env["crm.stage"].create({"name": "Bench won", "is_won": True, "sequence": 99})
+    stage_id = env["utm.stage"].search([], limit=1).id
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO utm_campaign (name, title, user_id, stage_id, active)
+            SELECT 'bench-' || g, jsonb_build_object('en_US', 'Bench ' || g), %s, %s, true
+              FROM generate_series(1, %s) g
+            """,
+            env.uid,
+            stage_id,
+            scale["campaigns"],
+        )
+    )
+    cr.execute(
+        SQL(
+            """
+            WITH p AS (
+                INSERT INTO res_partner (name, is_company, active, autopost_bills, type)
+                SELECT 'Bench customer ' || g, true, true, 'ask', 'contact'
+                  FROM generate_series(1, %s) g RETURNING id)
+            UPDATE res_partner SET commercial_partner_id = p.id FROM p WHERE res_partner.id = p.id
+            """,
+            scale["partners"],
+        )
+    )
+    cr.execute("SELECT min(id), max(id) FROM res_partner WHERE name LIKE 'Bench customer %'")
+    pmin, pmax = cr.fetchone()
+    cr.execute("SELECT min(id), max(id) FROM utm_campaign WHERE name LIKE 'bench-%'")
+    cmin, cmax = cr.fetchone()
+    # conversions: won over the last year
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO crm_lead (name, type, active, partner_id, stage_id, probability,
+                                  company_id, expected_revenue, date_closed)
+            SELECT 'Bench deal ' || g, 'opportunity', true,
+                   %(pmin)s + (g * 7919) %% (%(pmax)s - %(pmin)s + 1), %(stage)s, 100,
+                   %(company)s, round((1000 + (g * 37) %% 90000)::numeric, 2),
+                   now() AT TIME ZONE 'UTC' - make_interval(days => (g * 13) %% 365)
+              FROM generate_series(1, %(n)s) g
+            """,
+            pmin=pmin,
+            pmax=pmax,
+            stage=won_stage.id,
+            company=company.id,
+            n=scale["conversions"],
+        )
+    )
+    # touches: random partner, campaign and moment over the last two years
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO crm_campaign_touch (campaign_id, partner_id, contact_id, touch_type,
+                                            touch_date, company_id)
+            SELECT %(cmin)s + floor(random() * (%(cmax)s - %(cmin)s + 1))::int,
+                   p, p, 'ad_click',
+                   now() AT TIME ZONE 'UTC' - random() * INTERVAL '730 days', %(company)s
+              FROM (SELECT %(pmin)s + floor(random() * (%(pmax)s - %(pmin)s + 1))::int AS p
+                      FROM generate_series(1, %(n)s)) s
+            """,
+            cmin=cmin,
+            cmax=cmax,
+            pmin=pmin,
+            pmax=pmax,
+            company=company.id,
+            n=scale["touches"],
+        )
+    )
+    cr.execute("ANALYZE crm_lead; ANALYZE crm_campaign_touch; ANALYZE res_partner")
+    return company
+
+
+def baseline_linear(env, company):
+    """Plain SQL: linear weights and amounts straight from the tables."""
+    env.cr.execute(
+        """
+        CREATE TEMP TABLE bench_linear ON COMMIT DROP AS
+        WITH conv AS (
+            SELECT l.id, p.commercial_partner_id AS partner_id, l.date_closed AS d,
+                   l.expected_revenue AS amount, c.campaign_roi_lookback_days AS lookback
+              FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+              JOIN res_company c ON c.id = l.company_id
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE l.active AND l.company_id = %s
+        ), elig AS (
+            SELECT conv.id, conv.amount, t.id AS touch_id, t.campaign_id
+              FROM conv JOIN crm_campaign_touch t
+                ON t.partner_id = conv.partner_id
+               AND t.company_id = %s AND t.touch_date <= conv.d
+               AND t.touch_date >= conv.d - make_interval(days => conv.lookback)
+            UNION
+            SELECT conv.id, conv.amount, t.id AS touch_id, t.campaign_id
+              FROM conv JOIN crm_campaign_touch t
+                ON t.lead_id = conv.id
+               AND t.company_id = %s AND t.touch_date <= conv.d
+               AND t.touch_date >= conv.d - make_interval(days => conv.lookback)
+        )
+        SELECT id, touch_id, campaign_id, 1.0 / count(*) OVER w AS weight,
+               amount / count(*) OVER w AS amount
+          FROM elig WINDOW w AS (PARTITION BY id)
+        """,
+        (company.id, company.id, company.id),
+    )
+    return env.cr.rowcount
+
+
+def timed(label, func):
+    start = time.perf_counter()
+    result = func()
+    elapsed = time.perf_counter() - start
+    print(f"{label:<44} {elapsed:8.2f} s   ({result} rows)")
+    return elapsed
+
+
+def main():
+    args = parse_args()
+    sys.path.insert(0, args.odoo)
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db])
+    scale = SCALES[args.scale]
+    registry = Registry(args.db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        try:
+            start = time.perf_counter()
+            company = build_data(env, scale)
+            print(
+                f"scale {args.scale}: {scale['conversions']} won conversions, "
+                f"{scale['touches']} touches, {scale['campaigns']} campaigns "
+                f"(built in {time.perf_counter() - start:.1f} s)"
+            )
+            Attribution = env["crm.campaign.attribution"]
+            base = timed(
+                "plain SQL, linear model (baseline)", lambda: baseline_linear(env, company)
+            )
+            linear = timed(
+                "full recompute, linear model",
+                lambda: Attribution._recompute_all(company, models=("linear",)),
+            )
+            everything = timed(
+                "full recompute, all nine models", lambda: Attribution._recompute_all(company)
+            )
+            print(f"ratio linear / baseline:    {linear / base:6.2f}   (target <= 3)")
+            print(f"ratio all nine / baseline:  {everything / base:6.2f}   (target <= 10)")
+        finally:
+            cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
