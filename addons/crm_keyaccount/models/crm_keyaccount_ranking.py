@@ -60,7 +60,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 [("company_id", "in", (False, company.id))]
             )
         ]
-        rows, entered, left, to_title = [], [], [], {}
+        rows, entered, left, to_title, suggestions = [], [], [], {}, []
         for current in self._keyaccount_current_rows(company, shared):
             partner_id = current["id"]
             revenue = revenues.get(partner_id, 0.0)
@@ -92,9 +92,12 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 (entered if abc_class == ka.CLASS_A else left).append(partner_id)
             if automatic:
                 to_title.setdefault(suggested, []).append(partner_id)
+            if current["manager"] and suggested != current["figures"][8]:
+                suggestions.append((partner_id, current["figures"][8], suggested))
         self._keyaccount_write_rows(rows)
         self._keyaccount_apply_titles(to_title)
         self._keyaccount_notify_class_a(entered, left)
+        self._keyaccount_notify_suggestions(suggestions)
 
     @api.model
     def _keyaccount_thresholds(self, company):
@@ -286,3 +289,38 @@ class CrmKeyaccountRanking(models.AbstractModel):
         # sudo: system notes and reminders written by the recompute itself.
         self.env["mail.message"].sudo().create(messages)
         self.env["mail.activity"].sudo().create(activities)
+
+    @api.model
+    def _keyaccount_notify_suggestions(self, suggestions):
+        """Note on managed accounts whose suggested title changed.
+
+        :param suggestions: list of ``(partner id, old title id, new title id)``
+        """
+        if not suggestions:
+            return
+        titles = self.env["crm.keyaccount.title"].browse(
+            {title for _p, old, new in suggestions for title in (old, new) if title}
+        )
+        names = {title.id: title.name for title in titles}
+        none = self.env._("no title")
+        subtype = self.env.ref("mail.mt_note")
+        author = self.env.ref("base.partner_root")
+        # sudo: system notes written by the recompute itself.
+        self.env["mail.message"].sudo().create(
+            [
+                {
+                    "model": "res.partner",
+                    "res_id": partner_id,
+                    "message_type": "notification",
+                    "subtype_id": subtype.id,
+                    "author_id": author.id,
+                    "body": Markup("<p>%s</p>")
+                    % self.env._(
+                        "Suggested key-account title changed from %(old)s to %(new)s.",
+                        old=names.get(old, none),
+                        new=names.get(new, none),
+                    ),
+                }
+                for partner_id, old, new in suggestions
+            ]
+        )

@@ -109,6 +109,14 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
             (self.env["crm.keyaccount.title"], self.title_strategic, "automatic", 60.0),
         )
         self.assertEqual(self.p1_contact.keyaccount_title_id, self.title_strategic)
+        self.assertTrue(
+            self.p1.message_ids.filtered(
+                lambda m: (
+                    "Suggested key-account title changed from no title to Strategic"
+                    in (m.body or "")
+                )
+            )
+        )
         # p3 (class B, score 24) qualifies for no title; without manager none is set
         self.assertEqual(self.p3.keyaccount_score, 24.0)
         self.assertFalse(self.p3.keyaccount_suggested_title_id)

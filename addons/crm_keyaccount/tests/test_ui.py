@@ -46,3 +46,18 @@ class TestKeyaccountUi(HttpCase):
             (entry.org_level, entry.buying_role, entry.attitude),
             ("executive", "decision_maker", "supporter"),
         )
+
+    def test_client_contact_answers_in_the_portal(self):
+        account = self.env["res.partner"].create({"name": "Portal Account", "is_company": True})
+        contact = self.env["res.partner"].create(
+            {"name": "Carla Client", "parent_id": account.id, "email": "carla@client.example"}
+        )
+        assessment = self.env["crm.keyaccount.assessment"].create(
+            {"partner_id": account.id, "contact_id": contact.id}
+        )
+        assessment.action_send_to_client()
+        self.start_tour(assessment._portal_url(), "crm_keyaccount_portal_tour")
+        self.assertEqual(assessment.state, "done")
+        self.assertEqual(assessment.answer_ids.mapped("value"), [4] * 6)
+        self.assertEqual(assessment.health_score, 41.67)  # 75 on 2 questions, 25 on 4 inverted
+        self.assertFalse(assessment._check_token(assessment.sudo().access_token))
