@@ -28,6 +28,7 @@
     ],
     "demo": [
         "demo/crm_service_team_demo.xml",
+        "demo/crm_service_handoff_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

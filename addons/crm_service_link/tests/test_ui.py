@@ -32,6 +32,23 @@ class TestServiceLinkUi(HttpCase):
         )
         cls.env["crm.service.sla.policy"].create({"name": "Tour Gold"})
         cls.customer = cls.env["res.partner"].create({"name": "Tour Customer", "is_company": True})
+        contact = cls.env["res.partner"].create(
+            {"name": "Tour Contact", "parent_id": cls.customer.id, "email": "contact@tour.example"}
+        )
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="tour_portal",
+            groups="base.group_portal",
+            partner_id=contact.id,
+            email="contact@tour.example",
+        )
+        cls.agent = new_test_user(
+            cls.env,
+            login="tour_agent",
+            groups="crm_service_link.crm_service_link_group_user",
+            name="Tour Agent",
+        )
+        cls.team.member_ids = [Command.link(cls.agent.id)]
 
     def test_handoff_tour(self):
         lead = self.env["crm.lead"].create(
@@ -61,3 +78,23 @@ class TestServiceLinkUi(HttpCase):
         self.assertEqual(handoff.state, "accepted")
         self.assertTrue(handoff.accepted_date)
         self.assertEqual(handoff.service_user_id, self.service_manager)
+
+    def test_portal_request_tour(self):
+        self.start_tour(
+            "/my/service-requests", "crm_service_link_portal_request_tour", login="tour_portal"
+        )
+        request = self.env["crm.service.request"].search([("name", "=", "Printer on fire")])
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.channel, "portal")
+        self.assertEqual(request.partner_id, self.customer)
+        self.assertEqual(request.contact_id, self.portal_user.partner_id)
+        self.assertFalse(request.first_response_date)
+        request.team_id = self.team
+        self.start_tour(
+            f"/odoo/action-crm_service_link.crm_service_request_action/{request.id}",
+            "crm_service_link_agent_answer_tour",
+            login="tour_agent",
+        )
+        self.assertTrue(request.first_response_date)
+        self.assertEqual(request.response_sla_status, "reached")
+        self.assertIn(self.portal_user.partner_id, request.message_partner_ids)
