@@ -4,10 +4,11 @@ code and data, so that translators always work on current strings."""
 from pathlib import Path
 
 import polib
-from odoo_case import repository_case
 
 from odoo.tests import TransactionCase
 from odoo.tools.translate import TranslationModuleReader
+
+from odoo_case import repository_case
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ["crm_keyaccount", "crm_campaign_roi", "crm_service_link"]
