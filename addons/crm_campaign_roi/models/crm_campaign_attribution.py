@@ -25,7 +25,6 @@ INSERT_COLUMNS = (
     ("attribution_model", "%s::varchar[]"),
     ("weight", "%s::float8[]"),
     ("amount", "%s::numeric[]"),
-    ("currency_id", "%s::int[]"),
     ("conversion_date", "%s::timestamp[]"),
     ("touch_date", "%s::timestamp[]"),
     ("lag_days", "%s::float8[]"),
@@ -39,11 +38,12 @@ class CrmCampaignAttribution(models.Model):
     _order = "conversion_date desc, conversion_id desc, attribution_model, touch_date, id"
     _rec_name = "campaign_id"
     _check_company_auto = True
+    # Derived data rewritten in bulk: no create/write log columns (and their
+    # foreign keys) on this large table.
+    _log_access = False
 
     # Conversion
-    conversion_model = fields.Selection(
-        CONVERSION_MODEL_SELECTION, required=True, readonly=True, index=True
-    )
+    conversion_model = fields.Selection(CONVERSION_MODEL_SELECTION, required=True, readonly=True)
     conversion_id = fields.Many2oneReference(
         model_field="conversion_model", required=True, readonly=True
     )
@@ -53,8 +53,8 @@ class CrmCampaignAttribution(models.Model):
     sale_order_id = fields.Many2one(
         "sale.order", readonly=True, ondelete="set null", index="btree_not_null"
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
-    conversion_date = fields.Datetime(readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    conversion_date = fields.Datetime(readonly=True)
     # Touch
     campaign_id = fields.Many2one(
         "utm.campaign", readonly=True, required=True, index=True, ondelete="cascade"
@@ -64,11 +64,11 @@ class CrmCampaignAttribution(models.Model):
     lag_days = fields.Float(string="Lag (days)", readonly=True, aggregator="avg")
     # Attribution
     attribution_model = fields.Selection(
-        ATTRIBUTION_MODEL_SELECTION, string="Model", required=True, readonly=True, index=True
+        ATTRIBUTION_MODEL_SELECTION, string="Model", required=True, readonly=True
     )
     weight = fields.Float(readonly=True, aggregator="sum")
     amount = fields.Monetary(string="Attributed Revenue", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True, required=True)
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
     company_id = fields.Many2one("res.company", readonly=True, required=True, index=True)
 
     def init(self):
@@ -174,13 +174,8 @@ class CrmCampaignAttribution(models.Model):
         arrays = SQL(", ").join(SQL(template, columns[name]) for name, template in INSERT_COLUMNS)
         self.env.cr.execute(
             SQL(
-                "INSERT INTO crm_campaign_attribution "
-                "(%s, create_uid, create_date, write_uid, write_date) "
-                "SELECT *, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC' "
-                "FROM unnest(%s)",
+                "INSERT INTO crm_campaign_attribution (%s) SELECT * FROM unnest(%s)",
                 names,
-                self.env.uid,
-                self.env.uid,
                 arrays,
             )
         )
@@ -197,7 +192,7 @@ class CrmCampaignAttribution(models.Model):
             )
         )
         conversions = filtered_conversions(SQL("company_id = ANY(%s)", companies.ids))
-        cr.execute(attribution_insert_query(conversions, models, self.env.uid))
+        cr.execute(attribution_insert_query(conversions, models))
         self.invalidate_model()
         return cr.rowcount
 

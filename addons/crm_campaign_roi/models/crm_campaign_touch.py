@@ -187,10 +187,18 @@ class CrmCampaignTouch(models.Model):
         campaign_ids = {vals.get("campaign_id") for rule, _c, ident, vals in keyed if ident}
         if not any(rule != "none" for rule, *_rest in keyed) or not campaign_ids:
             return vals_list
+        identities = [ident for _rule, _company, ident, _vals in keyed if ident]
+        partner_ids = [ident[1] for ident in identities if ident[0] == "partner"]
+        lead_ids = [ident[1] for ident in identities if ident[0] == "lead"]
         existing = self.search_fetch(
             [
                 ("campaign_id", "in", list(campaign_ids)),
                 ("company_id", "in", list({company_id for _r, company_id, *_x in keyed})),
+                "|",
+                ("partner_id", "in", partner_ids),
+                "&",
+                ("partner_id", "=", False),
+                ("lead_id", "in", lead_ids),
             ],
             ["partner_id", "lead_id", "campaign_id", "touch_type", "touch_date", "company_id"],
         )

@@ -63,7 +63,7 @@ class CrmCampaignRoiReport(models.Model):
                   FROM crm_campaign_touch GROUP BY campaign_id, company_id
             ),
             per_conversion AS (
-                SELECT a.campaign_id, a.company_id, a.currency_id, a.partner_id,
+                SELECT a.campaign_id, a.company_id, c.currency_id, a.partner_id,
                        a.conversion_model, a.conversion_id,
                        MAX(a.conversion_date) AS conversion_date, MAX(a.lag_days) AS lag_days,
                        COALESCE(SUM(a.amount) FILTER (

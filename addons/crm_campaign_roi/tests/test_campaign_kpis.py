@@ -95,3 +95,19 @@ class TestCampaignKpis(CampaignRoiCommon):
             ["revenue:sum"],
         )
         self.assertEqual(groups, [(1, 500.0)])
+
+    def test_kpi_queries_do_not_grow_with_campaigns(self):
+        few = self.campaign_a | self.campaign_b
+        many = few | self.env["utm.campaign"].create(
+            [{"name": f"ROI bulk {i}", "parent_id": self.parent.id} for i in range(8)]
+        )
+        counts = []
+        # the first read warms the access-rule caches up
+        for campaigns in (few, few, many):
+            self.env.invalidate_all()
+            campaigns = campaigns.with_user(self.user_roi_user)
+            before = self.env.cr.sql_log_count
+            campaigns.read(["actual_cost", "attributed_revenue", "roi", "lead_count"])
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[1], counts[2])
+        self.assertLessEqual(counts[2], 12)

@@ -155,15 +155,15 @@ def _weight_case(models):
     return SQL("CASE %s END", SQL(" ").join(cases))
 
 
-def attribution_insert_query(conversions, models=MODELS, uid=None):
+def attribution_insert_query(conversions, models=MODELS):
     """INSERT the attribution lines of ``conversions`` for ``models``."""
     model_values = SQL(", ").join(SQL("(%s::varchar)", model) for model in models)
     return SQL(
         """
         INSERT INTO crm_campaign_attribution (
             conversion_model, conversion_id, lead_id, sale_order_id, partner_id, campaign_id,
-            touch_id, attribution_model, weight, amount, currency_id, conversion_date,
-            touch_date, lag_days, company_id, create_uid, create_date, write_uid, write_date)
+            touch_id, attribution_model, weight, amount, conversion_date,
+            touch_date, lag_days, company_id)
         WITH elig AS (%(eligible)s),
         ranked AS (
             SELECT e.*,
@@ -217,12 +217,10 @@ def attribution_insert_query(conversions, models=MODELS, uid=None):
         SELECT conversion_model, conversion_id, lead_id, sale_order_id, partner_id, campaign_id,
                touch_id, model, weight,
                sign(amount) * (base::numeric + (rk <= units - base_sum)::int) * rounding,
-               currency_id, conversion_date, touch_date, delta, company_id,
-               %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+               conversion_date, touch_date, delta, company_id
           FROM placed
         """,
         eligible=eligible_query(conversions),
         weight=_weight_case(models),
         models=model_values,
-        uid=uid,
     )
