@@ -4,4 +4,5 @@ from . import test_bad_input
 from . import test_campaign_cost
 from . import test_campaign_kpis
 from . import test_security
+from . import test_touch_capture
 from . import test_ui
