@@ -30,5 +30,4 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def action_keyaccount_recompute(self):
-        self.env["res.partner"].check_access("write")
-        self.env["res.partner"].action_keyaccount_recompute()
+        return self.env["res.partner"].action_keyaccount_recompute()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..tools import keyaccount as ka
 
@@ -102,9 +103,15 @@ class ResPartner(models.Model):
         string="Single-Threaded Risk",
         help="Only one person or one organisational level carries the relationship.",
     )
-    keyaccount_coverage_executive = fields.Integer(compute="_compute_keyaccount_coverage")
-    keyaccount_coverage_management = fields.Integer(compute="_compute_keyaccount_coverage")
-    keyaccount_coverage_operational = fields.Integer(compute="_compute_keyaccount_coverage")
+    keyaccount_coverage_executive = fields.Integer(
+        compute="_compute_keyaccount_coverage", string="Executives on the Map"
+    )
+    keyaccount_coverage_management = fields.Integer(
+        compute="_compute_keyaccount_coverage", string="Managers on the Map"
+    )
+    keyaccount_coverage_operational = fields.Integer(
+        compute="_compute_keyaccount_coverage", string="Operational Staff on the Map"
+    )
     keyaccount_health_score = fields.Float(
         compute="_compute_keyaccount_health", string="Health Score"
     )
@@ -113,7 +120,9 @@ class ResPartner(models.Model):
         compute="_compute_keyaccount_health",
         string="Health Trend",
     )
-    keyaccount_plan_count = fields.Integer(compute="_compute_keyaccount_plan_count")
+    keyaccount_plan_count = fields.Integer(
+        compute="_compute_keyaccount_plan_count", string="Account Plan Count"
+    )
 
     @api.depends("company_id")
     @api.depends_context("company")
@@ -216,6 +225,8 @@ class ResPartner(models.Model):
 
     def action_keyaccount_recompute(self):
         """Button: recompute every key-account figure of the current companies."""
+        if not self.env.user.has_group("crm_keyaccount.crm_keyaccount_group_manager"):
+            raise AccessError(self.env._("Only key-account managers can recompute the ranking."))
         self.env["res.partner"]._keyaccount_recompute()
         return {
             "type": "ir.actions.client",

@@ -166,3 +166,12 @@ class TestKeyaccountSecurity(KeyaccountCommon):
             ["keyaccount_title_id", "keyaccount_manager_id", "keyaccount_abc_class"]
         )
         self.assertEqual(values[0]["keyaccount_manager_id"][0], self.user_ka_user.id)
+
+    def test_only_managers_recompute(self):
+        for user in (self.user_salesman, self.user_ka_user, self.user_sales_manager):
+            with self.assertRaises(AccessError):
+                self.env["res.partner"].with_user(user).action_keyaccount_recompute()
+        action = (
+            self.env["res.partner"].with_user(self.user_ka_manager).action_keyaccount_recompute()
+        )
+        self.assertEqual(action["tag"], "display_notification")
