@@ -86,5 +86,33 @@ registry.category("web_tour.tours").add("crm_campaign_roi_tour", {
             content: "The ROI is shown",
             trigger: 'div[name="roi"]:contains("400.00")',
         },
+        {
+            content: "Open the Campaign ROI menu",
+            trigger: 'button[data-menu-xmlid="crm_campaign_roi.crm_campaign_roi_menu"]',
+            run: "click",
+        },
+        {
+            content: "Open the attribution analysis",
+            trigger: 'a[data-menu-xmlid="crm_campaign_roi.crm_campaign_attribution_menu"]',
+            run: "click",
+        },
+        {
+            content: "The pivot lists the campaign",
+            trigger: '.o_pivot th:contains("Tour webinar")',
+        },
+        {
+            content: "Open the Campaign ROI menu again",
+            trigger: 'button[data-menu-xmlid="crm_campaign_roi.crm_campaign_roi_menu"]',
+            run: "click",
+        },
+        {
+            content: "Open the model comparison",
+            trigger: 'a[data-menu-xmlid="crm_campaign_roi.crm_campaign_roi_report_menu"]',
+            run: "click",
+        },
+        {
+            content: "Every model has a column",
+            trigger: '.o_pivot th:contains("Time Decay")',
+        },
     ],
 });
