@@ -57,13 +57,17 @@ class CrmServiceRequest(models.Model):
         string="Paused (working hours)", readonly=True, groups="base.group_user"
     )
     # SLA clock: deadline = clock start + target + credit, in working hours
-    sla_clock_start = fields.Datetime(readonly=True, groups="base.group_user")
-    sla_clock_credit = fields.Float(readonly=True, groups="base.group_user")
+    sla_clock_start = fields.Datetime(
+        string="SLA Clock Start", readonly=True, groups="base.group_user"
+    )
+    sla_clock_credit = fields.Float(
+        string="SLA Clock Credit (hours)", readonly=True, groups="base.group_user"
+    )
     sla_pause_start = fields.Datetime(
-        readonly=True, index="btree_not_null", groups="base.group_user"
+        string="Paused Since", readonly=True, index="btree_not_null", groups="base.group_user"
     )
     sla_pause_return_stage_id = fields.Many2one(
-        "crm.service.stage", readonly=True, groups="base.group_user"
+        "crm.service.stage", string="Stage after Pause", readonly=True, groups="base.group_user"
     )
     # Escalation marks (the scheduled job acts once per mark)
     response_warned = fields.Boolean(readonly=True, copy=False, groups="base.group_user")

@@ -17,7 +17,7 @@ class CrmServiceSlaReport(models.Model):
     priority = fields.Selection(
         [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")], readonly=True
     )
-    sla_policy_id = fields.Many2one("crm.service.sla.policy", readonly=True)
+    sla_policy_id = fields.Many2one("crm.service.sla.policy", string="SLA Policy", readonly=True)
     request_count = fields.Integer(string="Requests", readonly=True, aggregator="sum")
     response_compliance = fields.Float(
         string="Response Compliance (%)", readonly=True, aggregator="avg"

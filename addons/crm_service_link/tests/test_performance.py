@@ -58,3 +58,32 @@ class TestRequestPerformance(ServiceLinkCommon):
         with self.assertQueryCount(svc_user=90):
             Request.create(vals_list)
             self.env.flush_all()
+
+    @users("svc_user")
+    def test_list_view_queries_do_not_grow_with_rows(self):
+        Request = self.env["crm.service.request"]
+        Request.create(self.vals_list(60))
+        spec = {
+            fname: {}
+            for fname in (
+                "name",
+                "partner_id",
+                "team_id",
+                "user_id",
+                "stage_id",
+                "response_deadline",
+                "response_sla_status",
+                "resolution_deadline",
+                "resolution_sla_status",
+            )
+        }
+
+        def count(limit):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            result = Request.web_search_read([], spec, limit=limit)
+            self.assertEqual(len(result["records"]), limit)
+            return self.cr.sql_log_count - before
+
+        count(5)
+        self.assertEqual(count(10), count(50))
