@@ -71,7 +71,11 @@ def build_setup(env):
     )
     teams = env["crm.service.team"].create(
         [
-            {"name": f"Bench team {i}", "resource_calendar_id": cal.id}
+            {
+                "name": f"Bench team {i}",
+                "resource_calendar_id": cal.id,
+                "manager_id": env.ref("base.user_admin").id,
+            }
             for i, cal in enumerate(calendars)
         ]
     )

@@ -215,3 +215,27 @@ class TestSla(ServiceLinkCommon):
         request = self.create_request()
         self.assertFalse(request.response_deadline)
         self.assertFalse(request.response_sla_status)
+
+    def test_compliance_report(self):
+        with freeze_time("2026-03-27 15:00:00"):
+            answered = self.create_request()
+            late = self.create_request(name="Late one")
+        with freeze_time("2026-03-30 08:00:00"):
+            self.reply(answered, self.user_service)
+        with freeze_time("2026-03-30 12:00:00"):
+            self.env.flush_all()
+            Report = self.env["crm.service.sla.report"]
+            rows = {
+                row.request_id: row
+                for row in Report.search([("request_id", "in", (answered | late).ids)])
+            }
+            self.assertEqual(rows[answered].response_compliance, 100.0)
+            self.assertAlmostEqual(rows[answered].response_working_hours, 2.5)
+            self.assertEqual(rows[late].response_compliance, 0.0)
+            self.assertEqual(rows[late].breached_count, 1)
+            groups = Report._read_group(
+                [("request_id", "in", (answered | late).ids)],
+                ["team_id"],
+                ["response_compliance:avg"],
+            )
+            self.assertEqual(groups, [(self.team, 50.0)])

@@ -34,7 +34,8 @@ class TestSlaPolicyInput(ServiceLinkCommon):
 
     def test_error_is_translated(self):
         self.env["res.lang"]._activate_lang("uk_UA")
+        self.env["ir.module.module"]._load_module_terms(["crm_service_link"], ["uk_UA"])
         Policy = self.env["crm.service.sla.policy"].with_context(lang="uk_UA")
         with self.assertRaises(ValidationError) as error:
             Policy.create({"name": "Bad", "warning_percent": 0})
-        self.assertIn("Bad", str(error.exception))
+        self.assertIn("Поріг попередження політики Bad", str(error.exception))
