@@ -7,4 +7,5 @@ from . import test_performance
 from . import test_handoff
 from . import test_mail
 from . import test_security
+from . import test_portal_http
 from . import test_ui
