@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.mailing import TRACE_EVENTS, trace_touch_events
+
 # Touch types that show the contact responded (used for the response rate).
 RESPONSE_TYPES = ("lead", "opportunity", "order", "mail_click", "mail_reply", "ad_click", "event")
 
@@ -249,3 +251,60 @@ class CrmCampaignTouch(models.Model):
             # Touches are derived data of records the user may edit; salespeople
             # have no direct access to the touch model, hence sudo.
             self.sudo().create(vals_list)
+
+    @api.model
+    def _cron_capture_mailing_traces(self):
+        """Record the sent/opened/clicked/replied events of mailing traces.
+
+        Soft dependency: does nothing unless ``mass_mailing`` is installed.
+        Traces changed since the last run are read; each event becomes one
+        touch dated when it happened (once per trace and event type).
+        """
+        if "mailing.trace" not in self.env:
+            return 0
+        # sudo: a scheduled job reading mailing statistics to derive touches.
+        params = self.env["ir.config_parameter"].sudo()
+        since = params.get_param("crm_campaign_roi.mailing_trace_sync", "1970-01-01 00:00:00")
+        now = fields.Datetime.now()
+        traces = (
+            self.env["mailing.trace"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("write_date", ">", since),
+                    ("campaign_id", "!=", False),
+                    ("model", "in", ("res.partner", "crm.lead")),
+                ],
+                ["campaign_id", "model", "res_id", "source_id", "medium_id"]
+                + [field for field, _type in TRACE_EVENTS],
+            )
+        )
+        known = {}
+        for touch in self.sudo().search_fetch(
+            [("res_model", "=", "mailing.trace"), ("res_id", "in", traces.ids)],
+            ["res_id", "touch_type"],
+        ):
+            known.setdefault(touch.res_id, set()).add(touch.touch_type)
+        vals_list = []
+        for trace in traces:
+            lead = self.env["crm.lead"].browse(trace.res_id if trace.model == "crm.lead" else [])
+            contact = lead.partner_id if lead else self.env["res.partner"].browse(trace.res_id)
+            values = {field: trace[field] for field, _type in TRACE_EVENTS}
+            for touch_type, date in trace_touch_events(values, known.get(trace.id, ())):
+                vals_list.append(
+                    {
+                        "campaign_id": trace.campaign_id.id,
+                        "source_id": trace.source_id.id,
+                        "medium_id": trace.medium_id.id,
+                        "contact_id": contact.exists().id,
+                        "lead_id": lead.exists().id,
+                        "touch_type": touch_type,
+                        "touch_date": min(date, now),
+                        "res_model": "mailing.trace",
+                        "res_id": trace.id,
+                        "company_id": (lead.company_id or self.env.company).id,
+                    }
+                )
+        touches = self.sudo().create(vals_list)
+        params.set_param("crm_campaign_roi.mailing_trace_sync", fields.Datetime.to_string(now))
+        return len(touches)

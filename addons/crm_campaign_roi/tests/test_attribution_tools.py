@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from odoo.tests import TransactionCase
 
 from odoo.addons.crm_campaign_roi.tools import attribution as A
+from odoo.addons.crm_campaign_roi.tools.mailing import trace_touch_events
 
 
 class TestAttributionTools(TransactionCase):
@@ -91,3 +94,18 @@ class TestAttributionTools(TransactionCase):
             parts = A.split_amount(1234.57, A.linear_weights(n))
             self.assertEqual(round(sum(parts), 2), 1234.57, n)
             self.assertLessEqual(max(parts) - min(parts), 0.0100001)
+
+    def test_mailing_trace_events(self):
+        sent, opened = datetime(2026, 5, 1, 9), datetime(2026, 5, 2, 10)
+        trace = {
+            "sent_datetime": sent,
+            "open_datetime": opened,
+            "links_click_datetime": False,
+            "reply_datetime": None,
+        }
+        self.assertEqual(trace_touch_events(trace), [("mail_sent", sent), ("mail_open", opened)])
+        self.assertEqual(trace_touch_events(trace, {"mail_sent"}), [("mail_open", opened)])
+        self.assertEqual(trace_touch_events({"sent_datetime": False}), [])
+        # without mass_mailing installed the scheduled job records nothing
+        if "mailing.trace" not in self.env:
+            self.assertEqual(self.env["crm.campaign.touch"]._cron_capture_mailing_traces(), 0)

@@ -1,2 +1,3 @@
 from . import attribution
 from . import attribution_sql
+from . import mailing
