@@ -96,7 +96,7 @@ def test_every_test_module_is_imported(addon):
 
 
 def defined_models(addon):
-    """The `_name` of every model class the addon defines (not pure inherits)."""
+    """The `_name` of every concrete model the addon defines (not extensions)."""
     names = set()
     for path in addon_files(addon, "*.py"):
         if "/tests/" in str(path) or "/migrations/" in str(path):
@@ -111,11 +111,19 @@ def defined_models(addon):
                 for t in stmt.targets
                 if isinstance(t, ast.Name)
             }
+            bases = {ast.unparse(base) for base in node.bases}
+            if "models.AbstractModel" in bases:
+                continue  # mixins have no table and need no access rules
             name = attrs.get("_name")
-            if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                inherit = attrs.get("_inherit")
-                if isinstance(inherit, ast.Constant) and inherit.value == name.value:
-                    continue
+            if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+                continue
+            inherit = attrs.get("_inherit")
+            inherited = (
+                {inherit.value}
+                if isinstance(inherit, ast.Constant)
+                else {e.value for e in getattr(inherit, "elts", []) if isinstance(e, ast.Constant)}
+            )
+            if name.value not in inherited:
                 names.add(name.value)
     return names
 
