@@ -32,11 +32,11 @@ Scales: full = 50,000 customers and 500,000 invoices; small = 5,000 / 50,000.
 import argparse
 import time
 
+from dateutil.relativedelta import relativedelta
+
 import odoo
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
-
-from odoo.addons.crm_keyaccount.tools.keyaccount import window_start
 
 SCALES = {"small": (5_000, 50_000), "full": (50_000, 500_000)}
 
@@ -77,15 +77,15 @@ def build_data(env, customers, invoices):
                                       invoice_date, amount_untaxed_signed, amount_total_signed,
                                       create_date, write_date)
             SELECT 'BENCH/' || n,
-                   CASE WHEN n %% 10 = 0 THEN 'out_refund' ELSE 'out_invoice' END,
+                   CASE WHEN mod(n, 10) = 0 THEN 'out_refund' ELSE 'out_invoice' END,
                    'posted', 'no', %(journal)s, %(company)s, %(currency)s, p.id, p.id, d.day,
                    d.day,
-                   CASE WHEN n %% 10 = 0 THEN -1 ELSE 1 END
-                     * round((100000.0 / (1 + (n %% %(customers)s)) + random() * 50)::numeric, 2),
+                   CASE WHEN mod(n, 10) = 0 THEN -1 ELSE 1 END
+                     * round((100000.0 / (1 + mod(n, %(customers)s)) + random() * 50)::numeric, 2),
                    0, now(), now()
               FROM generate_series(1, %(invoices)s) AS n
-              JOIN LATERAL (SELECT (%(ids)s::int[])[1 + (n %% %(customers)s)] AS id) p ON TRUE
-              JOIN LATERAL (SELECT (current_date - (random() * 540)::int) AS day) d ON TRUE
+              JOIN LATERAL (SELECT (%(ids)s::int[])[1 + mod(n, %(customers)s)] AS id) p ON TRUE
+              JOIN LATERAL (SELECT current_date - (random() * 540 + 0 * n)::int AS day) d ON TRUE
             """,
             journal=journal.id,
             company=company.id,
@@ -114,10 +114,10 @@ def baseline(env):
                    AND invoice_date BETWEEN %(date_from)s AND %(today)s
                  GROUP BY commercial_partner_id
             ), ranked AS (
+                -- running total including ties, minus the ties: strictly greater revenue
                 SELECT id, amount,
-                       COALESCE(SUM(amount) OVER (
-                           ORDER BY amount DESC RANGE BETWEEN UNBOUNDED PRECEDING
-                           AND CURRENT ROW EXCLUDE GROUP), 0) AS above,
+                       SUM(amount) OVER (ORDER BY amount DESC)
+                         - SUM(amount) OVER (PARTITION BY amount) AS above,
                        SUM(amount) OVER () AS total
                   FROM revenue WHERE amount > 0
             )
@@ -127,7 +127,8 @@ def baseline(env):
               FROM ranked
             """,
             company=company.id,
-            date_from=window_start(today, company.keyaccount_window_months),
+            # same window as the addon: the last N months up to today, inclusive
+            date_from=today - relativedelta(months=company.keyaccount_window_months, days=-1),
             today=today,
             a=company.keyaccount_abc_threshold_a,
             b=company.keyaccount_abc_threshold_b,

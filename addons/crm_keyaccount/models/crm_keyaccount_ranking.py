@@ -96,7 +96,19 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 suggestions.append((partner_id, current["figures"][8], suggested))
         self._keyaccount_write_rows(rows)
         self._keyaccount_apply_titles(to_title)
-        self._keyaccount_notify_class_a(entered, left)
+        if company.keyaccount_ranked_date:
+            # the first ranking of a company is not a change: nothing to notify
+            self._keyaccount_notify_class_a(entered, left)
+        # Bookkeeping of the recompute itself, whoever triggers it: a plain
+        # UPDATE, as an ORM write on a company clears the registry caches.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company SET keyaccount_ranked_date = %s WHERE id = %s",
+                fields.Datetime.now(),
+                company.id,
+            )
+        )
+        company.invalidate_recordset(["keyaccount_ranked_date"])
         self._keyaccount_notify_suggestions(suggestions)
 
     @api.model
@@ -206,7 +218,8 @@ class CrmKeyaccountRanking(models.AbstractModel):
 
     @api.model
     def _keyaccount_write_rows(self, rows):
-        """Write the changed figures on the partners and their contacts in bulk."""
+        """Write the changed figures on the partners and their contacts in bulk:
+        one ``UPDATE ... FROM unnest(...)`` per chunk, one array per column."""
         if not rows:
             return
         assignments = SQL(", ").join(
@@ -214,28 +227,22 @@ class CrmKeyaccountRanking(models.AbstractModel):
         )
         names = SQL(", ").join(SQL.identifier(name) for name, _type in FIGURES)
         for chunk in split_every(CHUNK, rows):
-            values = SQL(", ").join(
-                SQL(
-                    "(%s)",
-                    SQL(", ").join(
-                        [SQL("%s::int4", row[0])]
-                        + [
-                            SQL("%s::%s", value, SQL(sql_type))
-                            for value, (_name, sql_type) in zip(row[1:], FIGURES, strict=True)
-                        ]
-                    ),
+            columns = list(zip(*chunk, strict=True))
+            arrays = SQL(", ").join(
+                SQL("%s::%s[]", list(column), SQL(sql_type))
+                for column, sql_type in zip(
+                    columns, ["int4"] + [sql_type for _name, sql_type in FIGURES], strict=True
                 )
-                for row in chunk
             )
             self.env.cr.execute(
                 SQL(
                     """
                     UPDATE res_partner partner SET %(assignments)s
-                      FROM (VALUES %(values)s) AS v(id, %(names)s)
+                      FROM unnest(%(arrays)s) AS v(id, %(names)s)
                      WHERE partner.commercial_partner_id = v.id
                     """,
                     assignments=assignments,
-                    values=values,
+                    arrays=arrays,
                     names=names,
                 )
             )
@@ -251,30 +258,18 @@ class CrmKeyaccountRanking(models.AbstractModel):
 
     @api.model
     def _keyaccount_notify_class_a(self, entered, left):
-        """Post a note on the accounts entering or leaving class A, and remind managers."""
-        if not entered and not left:
-            return
-        subtype = self.env.ref("mail.mt_note")
-        author = self.env.ref("base.partner_root")
+        """Note on the accounts entering or leaving class A, and remind their managers."""
         texts = {
             True: self.env._("This customer entered class A (key profit contributors)."),
             False: self.env._("This customer left class A (key profit contributors)."),
         }
-        messages, activities = [], []
+        notes, activities = [], []
         activity_model = self.env["ir.model"]._get_id("res.partner")
         todo = self.env.ref("mail.mail_activity_data_todo")
+        today = fields.Date.context_today(self)
         for is_entry, partner_ids in ((True, entered), (False, left)):
             for partner in self.env["res.partner"].browse(partner_ids):
-                messages.append(
-                    {
-                        "model": "res.partner",
-                        "res_id": partner.id,
-                        "message_type": "notification",
-                        "subtype_id": subtype.id,
-                        "author_id": author.id,
-                        "body": Markup("<p>%s</p>") % texts[is_entry],
-                    }
-                )
+                notes.append((partner, texts[is_entry]))
                 if partner.keyaccount_manager_id:
                     activities.append(
                         {
@@ -283,11 +278,11 @@ class CrmKeyaccountRanking(models.AbstractModel):
                             "activity_type_id": todo.id,
                             "user_id": partner.keyaccount_manager_id.id,
                             "summary": texts[is_entry],
-                            "date_deadline": fields.Date.context_today(self),
+                            "date_deadline": today,
                         }
                     )
-        # sudo: system notes and reminders written by the recompute itself.
-        self.env["mail.message"].sudo().create(messages)
+        self._keyaccount_post_notes(notes)
+        # sudo: reminders written by the recompute itself.
         self.env["mail.activity"].sudo().create(activities)
 
     @api.model
@@ -303,24 +298,48 @@ class CrmKeyaccountRanking(models.AbstractModel):
         )
         names = {title.id: title.name for title in titles}
         none = self.env._("no title")
-        subtype = self.env.ref("mail.mt_note")
+        self._keyaccount_post_notes(
+            [
+                (
+                    self.env["res.partner"].browse(partner_id),
+                    self.env._(
+                        "Suggested key-account title changed from %(old)s to %(new)s.",
+                        old=names.get(old, none),
+                        new=names.get(new, none),
+                    ),
+                )
+                for partner_id, old, new in suggestions
+            ]
+        )
+
+    @api.model
+    def _keyaccount_post_notes(self, notes):
+        """Log internal notes in bulk, without notifying anybody.
+
+        :param notes: list of ``(partner, text)``
+        """
+        if not notes:
+            return
+        partners = self.env["res.partner"].union(*(partner for partner, _text in notes))
         author = self.env.ref("base.partner_root")
+        email_from = author.email_formatted
+        # one call for every partner instead of one per message
+        reply_to = partners._notify_get_reply_to(default=email_from)
+        subtype = self.env.ref("mail.mt_note")
         # sudo: system notes written by the recompute itself.
         self.env["mail.message"].sudo().create(
             [
                 {
                     "model": "res.partner",
-                    "res_id": partner_id,
+                    "res_id": partner.id,
+                    "record_name": partner.display_name,
                     "message_type": "notification",
                     "subtype_id": subtype.id,
                     "author_id": author.id,
-                    "body": Markup("<p>%s</p>")
-                    % self.env._(
-                        "Suggested key-account title changed from %(old)s to %(new)s.",
-                        old=names.get(old, none),
-                        new=names.get(new, none),
-                    ),
+                    "email_from": email_from,
+                    "reply_to": reply_to.get(partner.id) or email_from,
+                    "body": Markup("<p>%s</p>") % text,
                 }
-                for partner_id, old, new in suggestions
+                for partner, text in notes
             ]
         )

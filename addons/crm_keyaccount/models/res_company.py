@@ -29,6 +29,11 @@ class ResCompany(models.Model):
         default="invoiced",
         required=True,
     )
+    keyaccount_ranked_date = fields.Datetime(
+        string="Last Key-Account Ranking",
+        readonly=True,
+        help="When the Pareto classes were last recomputed; empty before the first ranking.",
+    )
     # Score weights
     keyaccount_weight_profit = fields.Float(string="Profit Weight", default=40.0)
     keyaccount_weight_opportunity = fields.Float(string="Opportunities Weight", default=20.0)

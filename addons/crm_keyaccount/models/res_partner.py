@@ -43,7 +43,7 @@ class ResPartner(models.Model):
     )
     # Pareto (profit)
     keyaccount_abc_class = fields.Selection(
-        ABC_CLASSES, string="ABC Class", default="c", readonly=True, index=True
+        ABC_CLASSES, string="ABC Class", default="c", readonly=True
     )
     keyaccount_currency_id = fields.Many2one(
         "res.currency", compute="_compute_keyaccount_currency_id", string="Key-Account Currency"

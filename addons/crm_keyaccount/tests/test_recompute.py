@@ -159,17 +159,24 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         def notes(partner, text):
             return partner.message_ids.filtered(lambda m: text in (m.body or ""))
 
+        self.assertFalse(self.company_1.keyaccount_ranked_date)
         self._recompute()
-        self.assertEqual(len(notes(self.p1, "entered class A")), 1)
-        self.assertFalse(notes(self.p3, "entered class A"))
-        activity = self.p1.activity_ids.filtered(lambda a: "entered class A" in a.summary)
+        # the first ranking of the company is not a change: nobody "entered" class A
+        self.assertEqual(self.company_1.keyaccount_ranked_date.isoformat(), f"{TODAY}T00:00:00")
+        self.assertFalse(notes(self.p1, "entered class A"))
+        # p6 now buys 2000: it enters class A and p2 (200) falls to B (2600 of 3000 above)
+        self._invoice(self.p6, 2000.0, "2026-06-15")
+        self._recompute()
+        self.assertEqual(self.p6.keyaccount_abc_class, "a")
+        self.assertEqual(len(notes(self.p6, "entered class A")), 1)
+        self.assertEqual(self.p2.keyaccount_abc_class, "b")
+        self.assertEqual(len(notes(self.p2, "left class A")), 1)
+        activity = self.p2.activity_ids.filtered(lambda a: "left class A" in a.summary)
         self.assertEqual(activity.user_id, self.ka_user)
+        self.assertFalse(notes(self.p3, "class A"))  # B before and after: no note
         self._recompute()  # nothing changed: no new note
-        self.assertEqual(len(notes(self.p1, "entered class A")), 1)
-        self._invoice(self.p1, 590.0, "2026-06-01", move_type="out_refund")  # p1 down to 10
-        self._recompute()
-        self.assertEqual(self.p1.keyaccount_abc_class, "c")
-        self.assertEqual(len(notes(self.p1, "left class A")), 1)
+        self.assertEqual(len(notes(self.p6, "entered class A")), 1)
+        self.assertEqual(len(notes(self.p2, "left class A")), 1)
 
     def test_margin_basis(self):
         self.company_1.keyaccount_revenue_basis = "margin"
@@ -200,6 +207,7 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         for index in range(30):
             self._invoice(self._customer(f"Extra {index}"), 10.0 + index, "2026-04-01")
         self.env.flush_all()
-        # two companies: revenue, opportunities, assessments, scope, updates
-        with self.assertQueryCount(33):
+        # per company: revenue, opportunities, assessments, titles, scope, one
+        # batched UPDATE, notes in bulk; the same count for 30 or 30,000 partners
+        with self.assertQueryCount(24):
             self._recompute()
