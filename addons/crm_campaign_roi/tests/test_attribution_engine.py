@@ -3,6 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo.fields import Command
+from odoo.tests import Form
 
 from .common import T0, CampaignRoiCommon
 
@@ -297,3 +298,13 @@ class TestAttributionEngine(CampaignRoiCommon):
         refund.button_draft()
         self.assertFalse(self._lines(refund))
         self.assertEqual(len(self._lines(move)), 1 + 1 + 7 * 4)
+
+    def test_settings_form_recomputes(self):
+        self._win(self.lead)
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.campaign_roi_lookback_days = 50
+            settings.campaign_roi_default_model = "time_decay"
+        settings.save().execute()
+        self.assertEqual(self.company.campaign_roi_lookback_days, 50)
+        self.assertEqual(self.company.campaign_roi_default_model, "time_decay")
+        self.assertEqual(self._lines(self.lead, "linear").touch_id, self.t3 | self.t4)
