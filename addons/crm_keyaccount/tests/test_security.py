@@ -1,7 +1,7 @@
 from contextlib import suppress
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import KeyaccountCommon
 
@@ -175,3 +175,16 @@ class TestKeyaccountSecurity(KeyaccountCommon):
             self.env["res.partner"].with_user(self.user_ka_manager).action_keyaccount_recompute()
         )
         self.assertEqual(action["tag"], "display_notification")
+
+    def test_partner_form_opens_for_every_sales_group(self):
+        # a salesman without key-account rights gets the form without the tab
+        self.assertEqual(Form(self.account.with_user(self.user_salesman)).name, "Mine Corp")
+        for user in (
+            self.user_sales_manager,
+            self.user_ka_user,
+            self.user_ka_other,
+            self.user_ka_manager,
+        ):
+            with self.subTest(user=user.login):
+                form = Form(self.account.with_user(user))
+                self.assertEqual(form.keyaccount_manager_id, self.user_ka_user)
