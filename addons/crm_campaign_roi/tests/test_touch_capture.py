@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo.tests import Form
+
 from .common import T0, CampaignRoiCommon
 
 
@@ -80,3 +82,15 @@ class TestTouchCapture(CampaignRoiCommon):
                 [("conversion_model", "=", "crm.lead"), ("conversion_id", "=", lead_id)]
             )
         )
+
+    def test_manual_touch_form(self):
+        with freeze_time(T0):
+            form = Form(self.Touch.with_user(self.user_roi_manager))
+            form.campaign_id = self.campaign_c
+            form.touch_type = "event"
+            form.contact_id = self.contact
+            self.assertEqual(form.partner_id, self.customer)
+            form.touch_date = T0 - timedelta(days=3)
+            touch = form.save()
+        self.assertEqual(touch.partner_id, self.customer)
+        self.assertEqual(touch.company_id, self.company)
