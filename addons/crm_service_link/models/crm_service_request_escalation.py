@@ -37,11 +37,12 @@ class CrmServiceRequestEscalation(models.AbstractModel):
         """
         now = fields.Datetime.now()
         for target in TARGETS:
-            for level in ("warned", "escalated"):
+            # a breach found with its warning still pending escalates once, without warning
+            for level in ("escalated", "warned"):
                 requests = self.search(self._sla_escalation_domain(target, level, now))
                 if requests:
                     requests._sla_escalate(target, level)
-                    requests.write({f"{target}_{level}": True})
+                    requests.write({f"{target}_warned": True, f"{target}_{level}": True})
         self._sla_schedule_job()
 
     def _sla_escalate(self, target, level):
@@ -71,7 +72,8 @@ class CrmServiceRequestEscalation(models.AbstractModel):
                 }
             )
             by_manager.setdefault(manager, []).append(request)
-        self.env["mail.activity"].create(activities)
+        # quick update: no notification per activity, the managers get one e-mail below
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities)
         mails = []
         for manager, requests in by_manager.items():
             if not manager.email:

@@ -45,3 +45,14 @@ class TestEscalation(ServiceLinkCommon):
             self.env["crm.service.request"]._cron_sla_escalation()
             self.assertFalse(request.response_escalated)
             self.assertFalse(self.activities(request))
+
+    def test_late_job_escalates_once_without_warning(self):
+        with freeze_time("2026-03-27 15:00:00"):
+            request = self.create_request()
+        with freeze_time("2026-03-30 11:00:00"):
+            self.env["crm.service.request"]._cron_sla_escalation()
+            self.assertTrue(request.response_warned)
+            self.assertTrue(request.response_escalated)
+            activities = self.activities(request)
+            self.assertEqual(len(activities), 1)
+            self.assertEqual(activities.summary, "First response overdue")
