@@ -53,7 +53,7 @@ class UtmCampaign(models.Model):
     def _compute_currency_id(self):
         self.currency_id = self.env.company.currency_id
 
-    @api.depends_context("company")
+    @api.depends_context("company", "roi_date_from", "roi_date_to")
     @api.depends("budget", "parent_id", "cost_line_ids.amount_company")
     def _compute_roi_kpis(self):
         company = self.env.company
@@ -123,6 +123,22 @@ class UtmCampaign(models.Model):
         )
 
     @api.model
+    def _roi_period(self, column):
+        """SQL filter of ``column`` on the optional period of the context.
+
+        ``roi_date_from``/``roi_date_to`` (dates, both included) restrict costs
+        by date, leads by creation, touches by date and revenue by conversion.
+        """
+        date_from = self.env.context.get("roi_date_from")
+        date_to = self.env.context.get("roi_date_to")
+        return SQL(
+            "(%(from)s::date IS NULL OR %(column)s >= %(from)s::date) "
+            "AND (%(to)s::date IS NULL OR %(column)s < %(to)s::date + 1)",
+            column=column,
+            **{"from": date_from or None, "to": date_to or None},
+        )
+
+    @api.model
     def _roi_figures(self, campaigns, company):
         tree = self._roi_tree(campaigns)
         cr = self.env.cr
@@ -136,9 +152,10 @@ class UtmCampaign(models.Model):
             SQL(
                 """SELECT tree.root_id, SUM(cost.amount_company) AS cost FROM (%s) tree
                    JOIN utm_campaign_cost cost ON cost.campaign_id = tree.campaign_id
-                  WHERE cost.company_id = %s GROUP BY tree.root_id""",
+                  WHERE cost.company_id = %s AND %s GROUP BY tree.root_id""",
                 tree,
                 company.id,
+                self._roi_period(SQL("cost.date")),
             ),
             SQL(
                 """SELECT tree.root_id, count(*) AS leads,
@@ -146,9 +163,11 @@ class UtmCampaign(models.Model):
                           count(*) FILTER (WHERE l.active AND s.is_won) AS won
                      FROM (%s) tree JOIN crm_lead l ON l.campaign_id = tree.campaign_id
                      LEFT JOIN crm_stage s ON s.id = l.stage_id
-                    WHERE l.company_id = %s OR l.company_id IS NULL GROUP BY tree.root_id""",
+                    WHERE (l.company_id = %s OR l.company_id IS NULL) AND %s
+                    GROUP BY tree.root_id""",
                 tree,
                 company.id,
+                self._roi_period(SQL("l.create_date")),
             ),
             SQL(
                 """SELECT tree.root_id, count(*) AS touches,
@@ -157,10 +176,11 @@ class UtmCampaign(models.Model):
                           count(DISTINCT COALESCE(t.partner_id, -t.lead_id, -1000000000 - t.id))
                               FILTER (WHERE t.touch_type IN %s) AS responses
                      FROM (%s) tree JOIN crm_campaign_touch t ON t.campaign_id = tree.campaign_id
-                    WHERE t.company_id = %s GROUP BY tree.root_id""",
+                    WHERE t.company_id = %s AND %s GROUP BY tree.root_id""",
                 RESPONSE_TYPES,
                 tree,
                 company.id,
+                self._roi_period(SQL("t.touch_date")),
             ),
             SQL(
                 """SELECT root_id,
@@ -174,13 +194,14 @@ class UtmCampaign(models.Model):
                                MAX(a.lag_days) AS lag
                           FROM (%s) tree
                           JOIN crm_campaign_attribution a ON a.campaign_id = tree.campaign_id
-                         WHERE a.company_id = %s
+                         WHERE a.company_id = %s AND %s
                          GROUP BY 1, 2, 3, 4
                      ) per_conversion
                     GROUP BY root_id""",
                 company.campaign_roi_default_model,
                 tree,
                 company.id,
+                self._roi_period(SQL("a.conversion_date")),
             ),
         ]
         for query in queries:

@@ -111,3 +111,32 @@ class TestCampaignKpis(CampaignRoiCommon):
             counts.append(self.env.cr.sql_log_count - before)
         self.assertEqual(counts[1], counts[2])
         self.assertLessEqual(counts[2], 12)
+
+    def test_kpis_of_a_period(self):
+        self.env["utm.campaign.cost"].create(
+            {
+                "name": "Last year",
+                "campaign_id": self.campaign_a.id,
+                "amount": 800.0,
+                "date": "2025-06-30",
+            }
+        )
+        all_time = self.campaign_a.with_user(self.user_roi_user)
+        self.assertEqual(all_time.actual_cost, 1000.0)
+        # the conversion (June 30) and the touches (May 21) fall in the first half
+        first_half = all_time.with_context(roi_date_from="2026-01-01", roi_date_to="2026-06-30")
+        self.assertEqual(first_half.attributed_revenue, 500.0)
+        self.assertEqual(first_half.touch_count, 2)
+        # leads count by creation date
+        created = self.lead.create_date.date()
+        self.assertEqual(
+            all_time.with_context(roi_date_from=created, roi_date_to=created).lead_count, 2
+        )
+        before = created - timedelta(days=1)
+        self.assertEqual(all_time.with_context(roi_date_to=before).lead_count, 0)
+        later = all_time.with_context(roi_date_from="2026-07-01")
+        self.assertEqual(later.attributed_revenue, 0.0)
+        self.assertEqual(later.touch_count, 0)
+        last_year = all_time.with_context(roi_date_to="2025-12-31")
+        self.assertEqual(last_year.actual_cost, 800.0)
+        self.assertEqual(last_year.attributed_revenue, 0.0)
