@@ -23,6 +23,7 @@ FIGURES = (
     ("keyaccount_score", "float8"),
     ("keyaccount_suggested_title_id", "int4"),
     ("keyaccount_title_differs", "bool"),
+    ("keyaccount_class_a_periods", "int4"),
 )
 CHUNK = 5000
 
@@ -60,6 +61,8 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 [("company_id", "in", (False, company.id))]
             )
         ]
+        ranked = company.keyaccount_ranked_date
+        new_period = not ranked or (ranked.year, ranked.month) != (today.year, today.month)
         rows, entered, left, to_title, suggestions = [], [], [], {}, []
         for current in self._keyaccount_current_rows(company, shared):
             partner_id = current["id"]
@@ -85,6 +88,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 score,
                 suggested,
                 differs,
+                ka.roll_periods(current["figures"][10], abc_class == ka.CLASS_A, new_period),
             )
             if new != current["figures"]:
                 rows.append((partner_id, *new))
@@ -206,6 +210,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
             for index in range(3, 8):
                 figures[index] = figures[index] or 0.0
             figures[9] = bool(figures[9])
+            figures[10] = figures[10] or 0
             yield {
                 "id": row[0],
                 "title": row[1],

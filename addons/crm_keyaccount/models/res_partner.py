@@ -45,6 +45,16 @@ class ResPartner(models.Model):
     keyaccount_abc_class = fields.Selection(
         ABC_CLASSES, string="ABC Class", default="c", readonly=True
     )
+    keyaccount_class_a_periods = fields.Integer(
+        string="Class A Months",
+        readonly=True,
+        help="Bit mask of the last 12 months, bit 0 the current one, set when in class A.",
+    )
+    keyaccount_stability = fields.Float(
+        compute="_compute_keyaccount_stability",
+        string="Class A Stability (%)",
+        help="Share of the last 12 months in which the customer was class A.",
+    )
     keyaccount_currency_id = fields.Many2one(
         "res.currency", compute="_compute_keyaccount_currency_id", string="Key-Account Currency"
     )
@@ -130,6 +140,11 @@ class ResPartner(models.Model):
         for partner in self:
             company = partner.company_id or self.env.company
             partner.keyaccount_currency_id = company.currency_id
+
+    @api.depends("keyaccount_class_a_periods")
+    def _compute_keyaccount_stability(self):
+        for partner in self:
+            partner.keyaccount_stability = ka.stability(partner.keyaccount_class_a_periods)
 
     @api.depends("keyaccount_contact_ids.org_level")
     def _compute_keyaccount_coverage(self):

@@ -178,6 +178,19 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self.assertEqual(len(notes(self.p6, "entered class A")), 1)
         self.assertEqual(len(notes(self.p2, "left class A")), 1)
 
+    def test_class_a_stability_over_months(self):
+        self._recompute()
+        self._recompute()  # same month: the current month is not counted twice
+        self.assertEqual(self.p1.keyaccount_class_a_periods, 0b1)
+        with freeze_time("2026-07-15"):
+            self._recompute()
+        self.assertEqual(self.p1.keyaccount_class_a_periods, 0b11)
+        self.assertEqual(self.p1.keyaccount_stability, 16.67)
+        # in July p2's first invoice leaves the window: p3 moves from B up to A
+        self.assertEqual(self.p3.keyaccount_class_a_periods, 0b01)
+        self.assertEqual(self.p3.keyaccount_stability, 8.33)
+        self.assertEqual(self.p5.keyaccount_stability, 0.0)
+
     def test_margin_basis(self):
         self.company_1.keyaccount_revenue_basis = "margin"
         order = self.env["sale.order"].create(

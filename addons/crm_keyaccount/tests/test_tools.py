@@ -102,3 +102,15 @@ class TestScores(BaseCase):
         counts, single = ka.coverage(["executive", "management", "management"])
         self.assertEqual(counts, {"executive": 1, "management": 2})
         self.assertFalse(single)
+
+    def test_class_a_stability(self):
+        mask = ka.roll_periods(0, True, True)  # first month in A
+        self.assertEqual(mask, 0b1)
+        self.assertEqual(ka.roll_periods(mask, False, False), 0b0)  # same month, left A
+        mask = ka.roll_periods(mask, True, True)  # next month, still A
+        mask = ka.roll_periods(mask, False, True)  # third month, not A
+        self.assertEqual(mask, 0b110)
+        self.assertEqual(ka.stability(mask), 16.67)  # 2 of 12 months
+        self.assertEqual(ka.stability(0b1111_1111_1111), 100.0)
+        # only the last 12 months are kept
+        self.assertEqual(ka.roll_periods(0b1111_1111_1111, False, True), 0b1111_1111_1110)

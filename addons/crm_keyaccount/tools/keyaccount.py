@@ -67,6 +67,30 @@ def pareto_classes(revenues, threshold_a, threshold_b):
     return result
 
 
+STABILITY_PERIODS = 12
+
+
+def roll_periods(mask, is_class_a, new_period):
+    """Class-A history of a customer as a bit mask, bit 0 being the current month.
+
+    On the first ranking of a new month the history shifts by one month;
+    within a month the current bit follows the latest ranking.
+    """
+    mask = mask or 0
+    if new_period:
+        mask <<= 1
+    else:
+        mask &= ~1
+    return (mask | int(bool(is_class_a))) & ((1 << STABILITY_PERIODS) - 1)
+
+
+def stability(mask):
+    """Share (0-100) of the last 12 monthly periods in which the customer was class A."""
+    return round(
+        bin((mask or 0) & ((1 << STABILITY_PERIODS) - 1)).count("1") * 100.0 / STABILITY_PERIODS, 2
+    )
+
+
 def profit_score(abc_class, revenue):
     """Score 0-100 of the profit criterion: by class, 0 without revenue."""
     if revenue <= 0:
