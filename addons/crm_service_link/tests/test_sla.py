@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.fields import Command
+from odoo.tests import Form
 
 from .common import ServiceLinkCommon
 
@@ -239,3 +240,16 @@ class TestSla(ServiceLinkCommon):
                 ["response_compliance:avg"],
             )
             self.assertEqual(groups, [(self.team, 50.0)])
+
+    def test_form_creation_as_service_user(self):
+        with freeze_time("2026-03-27 14:30:00"):
+            form = Form(self.env["crm.service.request"].with_user(self.user_service))
+            form.name = "Phone call: scanner jam"
+            form.partner_id = self.customer
+            self.assertEqual(form.email_from, "info@customer.example.com")
+            form.team_id = self.team
+            form.channel = "phone"
+            request = form.save()
+        self.assertEqual(request.stage_id, self.stage_new)
+        self.assertEqual(request.sla_policy_id, self.policy)
+        self.assertEqual(request.response_deadline, self.utc(2026, 3, 30, 10, 30))
