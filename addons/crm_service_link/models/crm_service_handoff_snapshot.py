@@ -50,7 +50,7 @@ class CrmServiceHandoff(models.Model):
                     None,
                     [
                         partner.display_name,
-                        partner._display_address(),
+                        partner._display_address() if partner else False,
                         partner.email,
                         partner.phone,
                     ],

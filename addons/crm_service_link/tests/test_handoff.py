@@ -176,3 +176,14 @@ class TestHandoff(HandoffCommon):
         )
         wizard.action_confirm()
         self.assertEqual(handoff.state, "returned")
+
+    def test_won_without_customer(self):
+        lead = self.make_lead(partner_id=False)
+        lead.action_set_won()
+        handoff = lead.service_handoff_ids
+        self.assertEqual(len(handoff), 1)
+        self.assertFalse(handoff.partner_id)
+        self.assertFalse(handoff.snapshot_customer)
+        with self.assertRaises(UserError) as error:
+            handoff.action_submit()
+        self.assertIn("Customer", str(error.exception))
