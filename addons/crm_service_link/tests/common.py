@@ -84,7 +84,7 @@ class ServiceLinkCommon(TransactionCase):
         cls.team = cls.env["crm.service.team"].create(
             {
                 "name": "Support",
-                "sequence": 1,
+                "sequence": 0,
                 "resource_calendar_id": cls.calendar.id,
                 "manager_id": cls.user_service_manager.id,
                 "member_ids": [Command.link(cls.user_service.id)],

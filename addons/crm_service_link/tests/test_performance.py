@@ -1,8 +1,9 @@
-from odoo.tests import users
+from odoo.tests import tagged, users
 
 from .common import ServiceLinkCommon
 
 
+@tagged("is_query_count")
 class TestRequestPerformance(ServiceLinkCommon):
     @classmethod
     def setUpClass(cls):
@@ -49,13 +50,16 @@ class TestRequestPerformance(ServiceLinkCommon):
 
     @users("svc_user")
     def test_batch_create_query_budget(self):
-        """1,000 requests, deadlines included: the ORM inserts by chunks of 100."""
+        """1,000 requests, deadlines included: the ORM inserts by chunks of 100.
+
+        88 queries with this addon alone, 93 with the other CRM addons installed.
+        """
         Request = self.env["crm.service.request"]
         self.count_queries(5)
         vals_list = self.vals_list(1000)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(svc_user=90):
+        with self.assertQueryCount(svc_user=100):
             Request.create(vals_list)
             self.env.flush_all()
 
