@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
+from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import keyaccount as ka
 
@@ -321,6 +322,11 @@ class CrmKeyaccountRanking(models.AbstractModel):
     def _keyaccount_post_notes(self, notes):
         """Log internal notes in bulk, without notifying anybody.
 
+        The notes are system messages with no follower notification, mail or
+        attachment, so they are inserted with one ``INSERT ... unnest`` instead
+        of ``mail.message.create()`` (1-2 ms per message), which matters when a
+        ranking moves thousands of customers in or out of class A.
+
         :param notes: list of ``(partner, text)``
         """
         if not notes:
@@ -330,21 +336,36 @@ class CrmKeyaccountRanking(models.AbstractModel):
         email_from = author.email_formatted
         # one call for every partner instead of one per message
         reply_to = partners._notify_get_reply_to(default=email_from)
-        subtype = self.env.ref("mail.mt_note")
-        # sudo: system notes written by the recompute itself.
-        self.env["mail.message"].sudo().create(
-            [
-                {
-                    "model": "res.partner",
-                    "res_id": partner.id,
-                    "record_name": partner.display_name,
-                    "message_type": "notification",
-                    "subtype_id": subtype.id,
-                    "author_id": author.id,
-                    "email_from": email_from,
-                    "reply_to": reply_to.get(partner.id) or email_from,
-                    "body": Markup("<p>%s</p>") % text,
-                }
-                for partner, text in notes
-            ]
+        self.env["mail.message"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mail_message (
+                    model, res_id, record_name, record_company_id, message_type, subtype_id,
+                    is_internal, author_id, email_from, reply_to, body, message_id, date,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT 'res.partner', v.res_id, v.record_name, v.company_id, 'notification',
+                       %(subtype)s, FALSE, %(author)s, %(email_from)s, v.reply_to, v.body,
+                       v.message_id, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(res_ids)s::int4[], %(names)s::varchar[], %(companies)s::int4[],
+                              %(reply_tos)s::varchar[], %(bodies)s::text[],
+                              %(message_ids)s::varchar[])
+                       AS v(res_id, record_name, company_id, reply_to, body, message_id)
+                """,
+                subtype=self.env.ref("mail.mt_note").id,
+                author=author.id,
+                email_from=email_from,
+                now=fields.Datetime.now(),
+                uid=self.env.uid,
+                res_ids=[partner.id for partner, _text in notes],
+                names=[partner.display_name for partner, _text in notes],
+                companies=[partner.company_id.id or None for partner, _text in notes],
+                reply_tos=[reply_to.get(partner.id) or email_from for partner, _text in notes],
+                bodies=[str(Markup("<p>%s</p>") % text) for _partner, text in notes],
+                message_ids=[
+                    generate_tracking_message_id("message-notify") for _partner, _text in notes
+                ],
+            )
         )
+        self.env["mail.message"].invalidate_model()
+        partners.invalidate_recordset(["message_ids"])
