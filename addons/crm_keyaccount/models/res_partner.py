@@ -238,6 +238,14 @@ class ResPartner(models.Model):
         of the environment (scheduled nightly)."""
         self.env["crm.keyaccount.ranking"]._keyaccount_recompute()
 
+    @api.model
+    def _cron_keyaccount_recompute(self):
+        """Nightly: rank every company, the cron user's own company first (it gives
+        its figures to the partners shared between companies)."""
+        companies = self.env["res.company"].search([])
+        main = self.env.user.company_id & companies
+        self.with_context(allowed_company_ids=(main | companies).ids)._keyaccount_recompute()
+
     def action_keyaccount_recompute(self):
         """Button: recompute every key-account figure of the current companies."""
         if not self.env.user.has_group("crm_keyaccount.crm_keyaccount_group_manager"):

@@ -191,6 +191,46 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self.assertEqual(self.p3.keyaccount_stability, 8.33)
         self.assertEqual(self.p5.keyaccount_stability, 0.0)
 
+    def test_nightly_cron(self):
+        cron = self.env.ref("crm_keyaccount.ir_cron_keyaccount_recompute")
+        cron.user_id.write({"company_ids": [Command.unlink(self.company_2.id)]})
+        cron.method_direct_trigger()
+        # every company is ranked, not only those of the cron user
+        self.assertEqual((self.q1.keyaccount_revenue, self.q1.keyaccount_abc_class), (3000.0, "a"))
+        self.assertTrue(self.company_1.keyaccount_ranked_date)
+
+    def test_plan_objective_invoiced_actual(self):
+        plan = self.env["crm.keyaccount.plan"].create(
+            {
+                "name": "Epsilon plan",
+                "partner_id": self.p5.id,
+                "objective_ids": [
+                    Command.create(
+                        {
+                            "name": "Net invoiced in February",
+                            "metric": "invoiced",
+                            "target": 100.0,
+                            "date_from": "2026-02-01",
+                            "date_to": "2026-02-28",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Invoiced in January",
+                            "metric": "invoiced",
+                            "target": 100.0,
+                            "date_from": "2026-01-01",
+                            "date_to": "2026-01-31",
+                        }
+                    ),
+                ],
+            }
+        )
+        february, january = plan.objective_ids.sorted("id")
+        self.assertEqual(february.actual, -50.0)  # 80 invoiced, 130 refunded
+        self.assertEqual(february.progress, -50.0)
+        self.assertEqual(january.actual, 0.0)
+
     def test_margin_basis(self):
         self.company_1.keyaccount_revenue_basis = "margin"
         order = self.env["sale.order"].create(
