@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmLead(models.Model):
@@ -29,6 +30,44 @@ class CrmLead(models.Model):
             if won:
                 self.env["crm.service.handoff"]._create_from_leads(won)
         return res
+
+    def _service_handoffs_split(self):
+        """(all handoffs of these opportunities, those that must be kept).
+
+        A handoff that sales submitted, or that service requests point to, is
+        the record of what was promised; an automatic draft holds nothing that
+        its opportunity does not."""
+        # sudo(): the check must see every handoff, also those of other sales owners
+        handoffs = self.sudo().service_handoff_ids
+        kept = handoffs.filtered(lambda h: h.state != "draft")
+        drafts = handoffs - kept
+        if drafts:
+            kept |= (
+                self.env["crm.service.request"]
+                .sudo()  # existence check only: the user may not see every request
+                .search([("handoff_id", "in", drafts.ids)])
+                .handoff_id
+            )
+        return handoffs, kept
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_handed_over(self):
+        kept = self._service_handoffs_split()[1]
+        if kept:
+            raise UserError(
+                self.env._(
+                    "These opportunities were handed over to service and cannot be "
+                    "deleted: %(leads)s. Archive them instead.",
+                    leads=", ".join(kept.lead_id.mapped("display_name")),
+                )
+            )
+
+    def unlink(self):
+        handoffs, kept = self._service_handoffs_split()
+        if not kept:
+            # The drafts go with their opportunities (sudo as above).
+            (handoffs - kept).unlink()
+        return super().unlink()
 
     def action_open_service_handoff(self):
         self.ensure_one()

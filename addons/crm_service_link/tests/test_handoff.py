@@ -2,6 +2,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
+from odoo.tests import new_test_user
 
 from .common import ServiceLinkCommon
 
@@ -81,6 +82,28 @@ class TestHandoff(HandoffCommon):
         with self.assertRaises(ValidationError):
             Handoff.create({"name": "Again", "lead_id": lead.id})
         self.assertEqual(Handoff.search_count([("lead_id", "=", lead.id)]), 1)
+
+    def test_deleting_won_lead_keeps_handed_over_work(self):
+        Handoff = self.env["crm.service.handoff"]
+        sales_manager = new_test_user(
+            self.env, login="svc_sales_manager", groups="sales_team.group_sale_manager"
+        )
+        draft_lead = self.make_lead(name="Won by mistake")
+        draft_lead.action_set_won()
+        draft = draft_lead.service_handoff_ids
+        self.assertEqual(draft.state, "draft")
+        draft_lead.with_user(sales_manager).unlink()
+        self.assertFalse(draft.exists(), "the automatic draft handoff goes with its lead")
+
+        lead = self.make_lead()
+        lead.action_set_won()
+        handoff = lead.service_handoff_ids
+        self.fill(handoff)
+        handoff.action_submit()
+        with self.assertRaises(UserError):
+            lead.with_user(sales_manager).unlink()
+        self.assertTrue(lead.exists())
+        self.assertEqual(Handoff.search([("lead_id", "=", lead.id)]), handoff)
 
     def test_sale_order_trigger(self):
         self.company.service_handoff_trigger = "sale"
