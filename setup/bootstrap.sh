@@ -189,7 +189,7 @@ Install them (Debian/Ubuntu: sudo apt install postgresql) or set PGHOST/PGPORT/P
     data="$pgdir/data"
     run="$pgdir/run"
     as_owner() {
-        if is_root; then runuser -u "$owner" -- "$@"; else "$@"; fi
+        if is_root; then (cd / && runuser -u "$owner" -- "$@"); else "$@"; fi
     }
     if [ ! -f "$data/PG_VERSION" ]; then
         log "Creating the embedded PostgreSQL cluster in $data..."
