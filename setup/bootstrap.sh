@@ -148,12 +148,7 @@ pg_bindir() {
 
 # pg_can_connect HOST PORT USER: can this user open a session on that server?
 pg_can_connect() {
-    "$PY" - "$1" "$2" "$3" <<'EOF' >/dev/null 2>&1
-import sys
-import psycopg2
-host, port, user = sys.argv[1:4]
-psycopg2.connect(host=host, port=int(port), user=user, dbname="postgres", connect_timeout=3).close()
-EOF
+    "$PY" "$REPO_ROOT/setup/pg.py" "$1" "$2" "$3" ping
 }
 
 embedded_pg() {
@@ -276,29 +271,11 @@ odoo_bin() { "$PY" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "$@"; }
 
 # db_exists NAME
 db_exists() {
-    "$PY" - "$DB_HOST" "$DB_PORT" "$DB_USER" "$1" <<'EOF'
-import sys
-import psycopg2
-host, port, user, name = sys.argv[1:5]
-with psycopg2.connect(host=host, port=int(port), user=user, dbname="postgres") as cnx:
-    with cnx.cursor() as cr:
-        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        sys.exit(0 if cr.fetchone() else 1)
-EOF
+    "$PY" "$REPO_ROOT/setup/pg.py" "$DB_HOST" "$DB_PORT" "$DB_USER" exists "$1"
 }
 
 drop_db() {
-    "$PY" - "$DB_HOST" "$DB_PORT" "$DB_USER" "$1" <<'EOF'
-import sys
-import psycopg2
-from psycopg2 import sql
-host, port, user, name = sys.argv[1:5]
-cnx = psycopg2.connect(host=host, port=int(port), user=user, dbname="postgres")
-cnx.autocommit = True
-with cnx.cursor() as cr:
-    cr.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-cnx.close()
-EOF
+    "$PY" "$REPO_ROOT/setup/pg.py" "$DB_HOST" "$DB_PORT" "$DB_USER" drop "$1"
     rm -rf "$LOCAL_DIR/data/filestore/$1"
 }
 
