@@ -9,6 +9,14 @@ from ..tools import keyaccount as ka
 
 TOKEN_VALIDITY_DAYS = 14
 
+# Trend of a health score against the previous assessment (see ``ka.trend``).
+HEALTH_TRENDS = [
+    ("new", "First"),
+    ("up", "Improving"),
+    ("stable", "Stable"),
+    ("down", "Worsening"),
+]
+
 
 class CrmKeyaccountAssessment(models.Model):
     _name = "crm.keyaccount.assessment"
@@ -41,7 +49,7 @@ class CrmKeyaccountAssessment(models.Model):
     health_score = fields.Float(readonly=True, aggregator="avg")
     previous_score = fields.Float(readonly=True)
     trend = fields.Selection(
-        [("new", "First"), ("up", "Improving"), ("stable", "Stable"), ("down", "Worsening")],
+        HEALTH_TRENDS,
         readonly=True,
     )
     access_token = fields.Char(copy=False, groups="base.group_system")

@@ -2,11 +2,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools import keyaccount as ka
+from .crm_keyaccount_assessment import HEALTH_TRENDS
 
 # Revenue, share and score: key-account users and managers, and sales managers.
 SENSITIVE_GROUPS = "crm_keyaccount.crm_keyaccount_group_user,sales_team.group_sale_manager"
 
-ABC_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
+ABC_CLASSES = [(ka.CLASS_A, "A"), (ka.CLASS_B, "B"), (ka.CLASS_C, "C")]
 
 
 class ResPartner(models.Model):
@@ -43,7 +44,7 @@ class ResPartner(models.Model):
     )
     # Pareto (profit)
     keyaccount_abc_class = fields.Selection(
-        ABC_CLASSES, string="ABC Class", default="c", readonly=True
+        ABC_CLASSES, string="ABC Class", default=ka.CLASS_C, readonly=True
     )
     keyaccount_class_a_periods = fields.Integer(
         string="Class A Months",
@@ -126,7 +127,7 @@ class ResPartner(models.Model):
         compute="_compute_keyaccount_health", string="Health Score"
     )
     keyaccount_health_trend = fields.Selection(
-        [("new", "First"), ("up", "Improving"), ("stable", "Stable"), ("down", "Worsening")],
+        HEALTH_TRENDS,
         compute="_compute_keyaccount_health",
         string="Health Trend",
     )

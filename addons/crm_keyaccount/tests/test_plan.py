@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common import KeyaccountCommon
@@ -103,7 +104,6 @@ class TestKeyaccountPlan(KeyaccountCommon):
             .create({"partner_id": self.account.id, "name": "Rival", "wallet_share": 30.0})
         )
         self.assertEqual(competitor.threat, "1")
-        with self.assertRaises(Exception):  # noqa: B017  ValidationError in a savepoint
-            with self.env.cr.savepoint():
-                competitor.wallet_share = 130.0
-                competitor.flush_recordset()
+        with self.assertRaises(ValidationError):
+            competitor.wallet_share = 130.0
+        self.assertEqual(competitor.wallet_share, 30.0)
