@@ -4,6 +4,8 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..models.crm_service_request import RATINGS
+
 
 class ServiceRequestPortal(CustomerPortal):
     def _service_request_domain(self):
@@ -88,6 +90,6 @@ class ServiceRequestPortal(CustomerPortal):
             request_sudo = self._document_check_access("crm.service.request", request_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if request_sudo.is_closed and rating in {"1", "2", "3", "4", "5"}:
+        if request_sudo.is_closed and rating in dict(RATINGS):
             request_sudo.action_rate(rating, comment)
         return request.redirect(request_sudo.access_url)

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.crm_service_sla_policy import PRIORITIES
+
 
 class CrmServiceSlaReport(models.Model):
     _name = "crm.service.sla.report"
@@ -14,9 +16,7 @@ class CrmServiceSlaReport(models.Model):
     team_id = fields.Many2one("crm.service.team", readonly=True)
     commercial_partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Assigned to", readonly=True)
-    priority = fields.Selection(
-        [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")], readonly=True
-    )
+    priority = fields.Selection(PRIORITIES, readonly=True)
     sla_policy_id = fields.Many2one("crm.service.sla.policy", string="SLA Policy", readonly=True)
     request_count = fields.Integer(string="Requests", readonly=True, aggregator="sum")
     response_compliance = fields.Float(

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from .common import ServiceLinkCommon
 
 INCOMING = """Return-Path: <olena@customer.example.com>
@@ -19,9 +21,10 @@ class TestMailAlias(ServiceLinkCommon):
         alias = self.team.alias_id
         self.assertEqual(alias.alias_model_id.model, "crm.service.request")
         self.assertIn(str(self.team.id), alias.alias_defaults)
-        self.env["mail.thread"].message_process(
-            False, INCOMING.format(to="svc-support@svc.example.com")
-        )
+        with freeze_time("2026-03-27 14:30:00"):
+            self.env["mail.thread"].message_process(
+                False, INCOMING.format(to="svc-support@svc.example.com")
+            )
         request = self.env["crm.service.request"].search([("name", "=", "Screen is black")])
         self.assertEqual(len(request), 1)
         self.assertEqual(request.team_id, self.team)

@@ -44,6 +44,13 @@ class TestPortalRoutes(HttpCase):
         self.assertEqual(self.mine.customer_rating, "4")
         self.assertEqual(self.mine.customer_rating_comment, "Quick")
         self.url_open(
+            f"/my/service-requests/{self.mine.id}/rate",
+            data={"rating": "9", "comment": "Bad", "csrf_token": http.Request.csrf_token(self)},
+        )
+        self.mine.invalidate_recordset()
+        self.assertEqual(self.mine.customer_rating, "4")
+        self.assertEqual(self.mine.customer_rating_comment, "Quick")
+        self.url_open(
             f"/my/service-requests/{self.other.id}/rate",
             data={"rating": "1", "csrf_token": http.Request.csrf_token(self)},
         )
