@@ -125,15 +125,3 @@ class ResCompany(models.Model):
         if changed:
             self.env["crm.campaign.attribution"]._recompute_all(changed)
         return res
-
-    def _campaign_roi_params(self):
-        """Parameters of the weight functions for this company."""
-        self.ensure_one()
-        return {
-            "half_life": self.campaign_roi_half_life_days,
-            "custom": (
-                self.campaign_roi_weight_first,
-                self.campaign_roi_weight_middle,
-                self.campaign_roi_weight_last,
-            ),
-        }

@@ -105,21 +105,13 @@ class UtmCampaign(models.Model):
     @api.model
     def _roi_tree(self, campaigns):
         """(root id, campaign id) pairs: each campaign with all its descendants."""
-        pairs = (
-            self.env["utm.campaign"]
-            .with_context(active_test=False)
-            .search_fetch([("id", "child_of", campaigns.ids)], ["parent_path"])
-        )
-        roots, members = [], []
-        for campaign in campaigns:
-            for member in pairs:
-                if member.parent_path.startswith(campaign.parent_path or "-"):
-                    roots.append(campaign.id)
-                    members.append(member.id)
         return SQL(
-            "SELECT * FROM unnest(%s::int[], %s::int[]) AS tree(root_id, campaign_id)",
-            roots,
-            members,
+            """SELECT root.id AS root_id, member.id AS campaign_id
+                 FROM utm_campaign root
+                 JOIN utm_campaign member ON member.parent_path LIKE root.parent_path || %s
+                WHERE root.id = ANY(%s)""",
+            "%",
+            campaigns.ids,
         )
 
     @api.model
