@@ -7,7 +7,7 @@ times:
 
 - ``env["res.partner"]._keyaccount_recompute()`` on the first run (the
   initial ranking: every customer's revenue, class, share, scores and
-  suggestion are written), on a second run where nothing changed, and after
+  suggestion are written to ``crm_keyaccount_figure``), on a second run where nothing changed, and after
   a day of business (1 % more invoices, dated today: their customers'
   figures and any class change are written, class-A notes posted);
 - a plain SQL query computing the same revenue ranking (revenue per
@@ -207,8 +207,9 @@ def main():
             check = dict(
                 env.execute_query(
                     SQL(
-                        "SELECT keyaccount_abc_class, COUNT(*) FROM res_partner "
-                        "WHERE name LIKE %s AND keyaccount_revenue > 0 GROUP BY 1",
+                        "SELECT figure.abc_class, COUNT(*) FROM crm_keyaccount_figure figure "
+                        "JOIN res_partner partner ON partner.id = figure.partner_id "
+                        "WHERE partner.name LIKE %s AND figure.revenue > 0 GROUP BY 1",
                         "Bench %",
                     )
                 )

@@ -10,6 +10,7 @@ from . import crm_keyaccount_need
 from . import crm_keyaccount_question
 from . import crm_keyaccount_assessment
 from . import crm_keyaccount_answer
+from . import crm_keyaccount_figure
 from . import crm_keyaccount_ranking
 from . import res_company
 from . import res_config_settings

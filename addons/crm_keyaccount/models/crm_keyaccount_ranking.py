@@ -1,7 +1,8 @@
 """Nightly recompute of revenue, Pareto classes, scores and suggested titles.
 
-Everything is read with a few grouped SQL queries per company and written back
-with one ``UPDATE ... FROM (VALUES ...)`` per chunk of changed partners.
+Everything is read with a few grouped SQL queries per company and the changed
+figures are written to ``crm_keyaccount_figure`` (one narrow row per customer
+and company) with one ``INSERT ... ON CONFLICT`` per chunk.
 """
 
 from markupsafe import Markup
@@ -11,26 +12,17 @@ from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import keyaccount as ka
+from .crm_keyaccount_figure import FIGURE_COLUMNS, FIGURE_NAMES, normalise
 
-# Stored figures written by the recompute, in the order of the VALUES rows.
-FIGURES = (
-    ("keyaccount_revenue", "numeric"),
-    ("keyaccount_revenue_share", "float8"),
-    ("keyaccount_abc_class", "varchar"),
-    ("keyaccount_profit_score", "float8"),
-    ("keyaccount_opportunity_score", "float8"),
-    ("keyaccount_partnership_score", "float8"),
-    ("keyaccount_influence_score", "float8"),
-    ("keyaccount_score", "float8"),
-    ("keyaccount_suggested_title_id", "int4"),
-    ("keyaccount_title_differs", "bool"),
-    ("keyaccount_class_a_periods", "int4"),
+# Position of some figures in a row of FIGURE_COLUMNS.
+CLASS, SUGGESTED, CLASS_A_PERIODS = (
+    FIGURE_NAMES.index(name) for name in ("abc_class", "suggested_title_id", "class_a_periods")
 )
-CHUNK = 5000
+CHUNK = 10000
 
 
 class CrmKeyaccountRanking(models.AbstractModel):
-    """Service computing the figures stored on ``res.partner``."""
+    """Service computing the figures of ``crm.keyaccount.figure``."""
 
     _name = "crm.keyaccount.ranking"
     _description = "Key-Account Ranking"
@@ -39,15 +31,16 @@ class CrmKeyaccountRanking(models.AbstractModel):
     def _keyaccount_recompute(self):
         """Recompute the key-account figures for the companies of the environment.
 
-        A partner of a company is ranked in that company; a partner shared
-        between companies gets the figures of the current company.
+        A customer is ranked in its company, and a customer shared between
+        companies in each of them. The title of a shared customer follows the
+        suggestion of the current company.
         """
         self.env.flush_all()
         for company in self.env.companies:
-            self._keyaccount_recompute_company(company, shared=company == self.env.company)
+            self._keyaccount_recompute_company(company)
         self.env.invalidate_all()
 
-    def _keyaccount_recompute_company(self, company, shared):
+    def _keyaccount_recompute_company(self, company):
         today = fields.Date.context_today(self.with_company(company))
         date_from = ka.window_start(today, company.keyaccount_window_months)
         revenues = self._keyaccount_revenues(company, date_from, today)
@@ -64,8 +57,9 @@ class CrmKeyaccountRanking(models.AbstractModel):
         ]
         ranked = company.keyaccount_ranked_date
         new_period = not ranked or (ranked.year, ranked.month) != (today.year, today.month)
+        title_company = company == self.env.company
         rows, entered, left, to_title, suggestions = [], [], [], {}, []
-        for current in self._keyaccount_current_rows(company, shared):
+        for current in self._keyaccount_current_rows(company):
             partner_id = current["id"]
             revenue = revenues.get(partner_id, 0.0)
             abc_class, share = classes.get(partner_id, (ka.CLASS_C, 0.0))
@@ -78,9 +72,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
             )
             score = ka.weighted_score(scores, weights)
             suggested = ka.suggest_title(score, titles)
-            title = current["title"]
-            automatic = current["manager"] and not current["manual"] and title != suggested
-            differs = bool(current["manual"] and title != suggested)
+            old = current["figures"]
             new = (
                 round(revenue, 2),
                 round(share, 4),
@@ -88,22 +80,23 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 *scores,
                 score,
                 suggested,
-                differs,
-                ka.roll_periods(current["figures"][10], abc_class == ka.CLASS_A, new_period),
+                ka.roll_periods(old[CLASS_A_PERIODS], abc_class == ka.CLASS_A, new_period),
             )
-            if new != current["figures"]:
+            if new != old:
                 rows.append((partner_id, *new))
-            if (abc_class == ka.CLASS_A) != (current["figures"][2] == ka.CLASS_A):
+            if (abc_class == ka.CLASS_A) != (old[CLASS] == ka.CLASS_A):
                 (entered if abc_class == ka.CLASS_A else left).append(partner_id)
-            if automatic:
+            if not current["manager"] or not (current["own"] or title_company):
+                continue
+            if not current["manual"] and current["title"] != suggested:
                 to_title.setdefault(suggested, []).append(partner_id)
-            if current["manager"] and suggested != current["figures"][8]:
-                suggestions.append((partner_id, current["figures"][8], suggested))
-        self._keyaccount_write_rows(rows)
-        self._keyaccount_apply_titles(to_title)
+            if suggested != old[SUGGESTED]:
+                suggestions.append((partner_id, old[SUGGESTED], suggested))
+        self._keyaccount_write_rows(company, rows)
+        self._keyaccount_apply_titles(company, to_title)
         if company.keyaccount_ranked_date:
             # the first ranking of a company is not a change: nothing to notify
-            self._keyaccount_notify_class_a(entered, left)
+            self._keyaccount_notify_class_a(company, entered, left)
         # Bookkeeping of the recompute itself, whoever triggers it: a plain
         # UPDATE, as an ORM write on a company clears the registry caches.
         self.env.cr.execute(
@@ -187,31 +180,25 @@ class CrmKeyaccountRanking(models.AbstractModel):
         return dict(self.env.execute_query(query))
 
     @api.model
-    def _keyaccount_current_rows(self, company, shared):
-        """Current stored figures of the commercial partners ranked in ``company``."""
-        columns = SQL(", ").join(SQL.identifier(name) for name, _type in FIGURES)
-        scope = SQL("company_id = %s", company.id)
-        if shared:
-            scope = SQL("(%s OR company_id IS NULL)", scope)
+    def _keyaccount_current_rows(self, company):
+        """The commercial partners ranked in ``company`` (its own and the shared
+        ones), with their current figures there."""
         query = SQL(
             """
-            SELECT id, keyaccount_title_id, keyaccount_title_manual, keyaccount_manager_id,
-                   keyaccount_industry_leader, keyaccount_influence_rating, %(columns)s
-              FROM res_partner
-             WHERE id = commercial_partner_id AND %(scope)s
+            SELECT partner.id, partner.keyaccount_title_id, partner.keyaccount_title_manual,
+                   partner.keyaccount_manager_id, partner.keyaccount_industry_leader,
+                   partner.keyaccount_influence_rating, partner.company_id IS NOT NULL,
+                   %(columns)s
+              FROM res_partner partner
+              LEFT JOIN crm_keyaccount_figure figure
+                     ON figure.partner_id = partner.id AND figure.company_id = %(company)s
+             WHERE partner.id = partner.commercial_partner_id
+               AND (partner.company_id = %(company)s OR partner.company_id IS NULL)
             """,
-            columns=columns,
-            scope=scope,
+            columns=SQL(", ").join(SQL.identifier("figure", name) for name in FIGURE_NAMES),
+            company=company.id,
         )
         for row in self.env.execute_query(query):
-            figures = list(row[6:])
-            figures[0] = round(float(figures[0] or 0.0), 2)
-            figures[1] = round(figures[1] or 0.0, 4)
-            figures[2] = figures[2] or ka.CLASS_C
-            for index in range(3, 8):
-                figures[index] = figures[index] or 0.0
-            figures[9] = bool(figures[9])
-            figures[10] = figures[10] or 0
             yield {
                 "id": row[0],
                 "title": row[1],
@@ -219,55 +206,69 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 "manager": row[3],
                 "leader": row[4],
                 "rating": row[5],
-                "figures": tuple(figures),
+                "own": row[6],
+                "figures": normalise(row[7:]),
             }
 
     @api.model
-    def _keyaccount_write_rows(self, rows):
-        """Write the changed figures on the partners and their contacts in bulk:
-        one ``UPDATE ... FROM unnest(...)`` per chunk, one array per column."""
+    def _keyaccount_write_rows(self, company, rows):
+        """Write the changed figures of ``company`` in bulk: one
+        ``INSERT ... ON CONFLICT DO UPDATE`` per chunk, one array per column."""
         if not rows:
             return
+        names = SQL(", ").join(SQL.identifier(name) for name in FIGURE_NAMES)
         assignments = SQL(", ").join(
-            SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name, _t in FIGURES
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for name in FIGURE_NAMES
         )
-        names = SQL(", ").join(SQL.identifier(name) for name, _type in FIGURES)
+        types = ["int4"] + [sql_type for _name, sql_type, _default in FIGURE_COLUMNS]
         for chunk in split_every(CHUNK, rows):
-            columns = list(zip(*chunk, strict=True))
             arrays = SQL(", ").join(
                 SQL("%s::%s[]", list(column), SQL(sql_type))
-                for column, sql_type in zip(
-                    columns, ["int4"] + [sql_type for _name, sql_type in FIGURES], strict=True
-                )
+                for column, sql_type in zip(zip(*chunk, strict=True), types, strict=True)
             )
             self.env.cr.execute(
                 SQL(
                     """
-                    UPDATE res_partner partner SET %(assignments)s
-                      FROM unnest(%(arrays)s) AS v(id, %(names)s)
-                     WHERE partner.commercial_partner_id = v.id
+                    INSERT INTO crm_keyaccount_figure (company_id, partner_id, %(names)s)
+                    SELECT %(company)s, v.* FROM unnest(%(arrays)s) AS v
+                        ON CONFLICT (partner_id, company_id) DO UPDATE SET %(assignments)s
                     """,
-                    assignments=assignments,
-                    arrays=arrays,
                     names=names,
+                    company=company.id,
+                    arrays=arrays,
+                    assignments=assignments,
                 )
             )
-        self.env["res.partner"].invalidate_model([name for name, _type in FIGURES])
+        self.env["crm.keyaccount.figure"].invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            [
+                name
+                for name, field in self.env["res.partner"]._fields.items()
+                if field.compute == "_compute_keyaccount_figures"
+            ]
+        )
 
     @api.model
-    def _keyaccount_apply_titles(self, to_title):
+    def _keyaccount_apply_titles(self, company, to_title):
         """Give managed accounts without a manual title their suggested title."""
         for title_id, partner_ids in to_title.items():
-            self.env["res.partner"].browse(partner_ids).with_context(
+            self.env["res.partner"].with_company(company).browse(partner_ids).with_context(
                 keyaccount_title_reason="automatic"
             ).write({"keyaccount_title_id": title_id or False})
 
     @api.model
-    def _keyaccount_notify_class_a(self, entered, left):
+    def _keyaccount_notify_class_a(self, company, entered, left):
         """Note on the accounts entering or leaving class A, and remind their managers."""
         texts = {
-            True: self.env._("This customer entered class A (key profit contributors)."),
-            False: self.env._("This customer left class A (key profit contributors)."),
+            True: self.env._(
+                "This customer entered class A (key profit contributors) of %(company)s.",
+                company=company.name,
+            ),
+            False: self.env._(
+                "This customer left class A (key profit contributors) of %(company)s.",
+                company=company.name,
+            ),
         }
         notes, activities = [], []
         activity_model = self.env["ir.model"]._get_id("res.partner")

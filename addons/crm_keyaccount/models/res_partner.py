@@ -1,13 +1,41 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
+from odoo.tools import SQL, Query
 
 from ..tools import keyaccount as ka
 from .crm_keyaccount_assessment import HEALTH_TRENDS
+from .crm_keyaccount_figure import ABC_CLASSES, FIGURE_COLUMNS
 
 # Revenue, share and score: key-account users and managers, and sales managers.
 SENSITIVE_GROUPS = "crm_keyaccount.crm_keyaccount_group_user,sales_team.group_sale_manager"
 
-ABC_CLASSES = [(ka.CLASS_A, "A"), (ka.CLASS_B, "B"), (ka.CLASS_C, "C")]
+# Per-company figures shown on the partner: partner field -> column of
+# crm.keyaccount.figure. They are read from the figure row of the commercial
+# partner in the current company; in SQL (search, sort, group by) they are a
+# join on that row, a missing row meaning the default figures.
+DEFAULT_VALUES = {column: default for column, _type, default in FIGURE_COLUMNS}
+FIGURE_FIELDS = {
+    "keyaccount_revenue": "revenue",
+    "keyaccount_revenue_share": "revenue_share",
+    "keyaccount_abc_class": "abc_class",
+    "keyaccount_profit_score": "profit_score",
+    "keyaccount_opportunity_score": "opportunity_score",
+    "keyaccount_partnership_score": "partnership_score",
+    "keyaccount_influence_score": "influence_score",
+    "keyaccount_score": "score",
+    "keyaccount_suggested_title_id": "suggested_title_id",
+    "keyaccount_class_a_periods": "class_a_periods",
+}
+
+
+def _figure(field_name):
+    """Attributes of the partner field ``field_name`` computed from the figures."""
+
+    def search(records, operator, value):
+        return records._keyaccount_search_figure(field_name, operator, value)
+
+    return {"compute": "_compute_keyaccount_figures", "search": search, "readonly": True}
 
 
 class ResPartner(models.Model):
@@ -28,12 +56,14 @@ class ResPartner(models.Model):
         help="Set when the title was chosen by hand: the suggestion no longer replaces it.",
     )
     keyaccount_suggested_title_id = fields.Many2one(
-        "crm.keyaccount.title", string="Suggested Title", readonly=True, ondelete="set null"
+        "crm.keyaccount.title",
+        string="Suggested Title",
+        **_figure("keyaccount_suggested_title_id"),
     )
     keyaccount_title_differs = fields.Boolean(
         string="Title Differs from Suggestion",
-        readonly=True,
         help="The manual title is kept although the score suggests another one.",
+        **_figure("keyaccount_title_differs"),
     )
     keyaccount_manager_id = fields.Many2one(
         "res.users",
@@ -44,12 +74,12 @@ class ResPartner(models.Model):
     )
     # Pareto (profit)
     keyaccount_abc_class = fields.Selection(
-        ABC_CLASSES, string="ABC Class", default=ka.CLASS_C, readonly=True
+        ABC_CLASSES, string="ABC Class", **_figure("keyaccount_abc_class")
     )
     keyaccount_class_a_periods = fields.Integer(
         string="Class A Months",
-        readonly=True,
         help="Bit mask of the last 12 months, bit 0 the current one, set when in class A.",
+        **_figure("keyaccount_class_a_periods"),
     )
     keyaccount_stability = fields.Float(
         compute="_compute_keyaccount_stability",
@@ -62,29 +92,47 @@ class ResPartner(models.Model):
     keyaccount_revenue = fields.Monetary(
         string="Key-Account Revenue",
         currency_field="keyaccount_currency_id",
-        readonly=True,
         groups=SENSITIVE_GROUPS,
         aggregator="sum",
         help="Revenue (or margin) over the rolling window, in company currency.",
+        **_figure("keyaccount_revenue"),
     )
     keyaccount_revenue_share = fields.Float(
-        string="Revenue Share (%)", readonly=True, groups=SENSITIVE_GROUPS, aggregator="sum"
+        string="Revenue Share (%)",
+        groups=SENSITIVE_GROUPS,
+        aggregator="sum",
+        **_figure("keyaccount_revenue_share"),
     )
     # Score
     keyaccount_score = fields.Float(
-        string="Key-Account Score", readonly=True, groups=SENSITIVE_GROUPS, aggregator="avg"
+        string="Key-Account Score",
+        groups=SENSITIVE_GROUPS,
+        aggregator="avg",
+        **_figure("keyaccount_score"),
     )
     keyaccount_profit_score = fields.Float(
-        string="Profit Score", readonly=True, groups=SENSITIVE_GROUPS, aggregator="avg"
+        string="Profit Score",
+        groups=SENSITIVE_GROUPS,
+        aggregator="avg",
+        **_figure("keyaccount_profit_score"),
     )
     keyaccount_opportunity_score = fields.Float(
-        string="Opportunity Score", readonly=True, groups=SENSITIVE_GROUPS, aggregator="avg"
+        string="Opportunity Score",
+        groups=SENSITIVE_GROUPS,
+        aggregator="avg",
+        **_figure("keyaccount_opportunity_score"),
     )
     keyaccount_partnership_score = fields.Float(
-        string="Partnership Score", readonly=True, groups=SENSITIVE_GROUPS, aggregator="avg"
+        string="Partnership Score",
+        groups=SENSITIVE_GROUPS,
+        aggregator="avg",
+        **_figure("keyaccount_partnership_score"),
     )
     keyaccount_influence_score = fields.Float(
-        string="Market Influence Score", readonly=True, groups=SENSITIVE_GROUPS, aggregator="avg"
+        string="Market Influence Score",
+        groups=SENSITIVE_GROUPS,
+        aggregator="avg",
+        **_figure("keyaccount_influence_score"),
     )
     keyaccount_industry_leader = fields.Boolean(string="Industry Leader")
     keyaccount_influence_rating = fields.Selection(
@@ -142,6 +190,90 @@ class ResPartner(models.Model):
             company = partner.company_id or self.env.company
             partner.keyaccount_currency_id = company.currency_id
 
+    @api.depends(
+        "commercial_partner_id", "company_id", "keyaccount_title_id", "keyaccount_title_manual"
+    )
+    @api.depends_context("company")
+    def _compute_keyaccount_figures(self):
+        figures = self.env["crm.keyaccount.figure"]._keyaccount_read(
+            {partner._keyaccount_figure_key() for partner in self}
+        )
+        titles = self.env["crm.keyaccount.title"]
+        for partner in self:
+            values = figures.get(partner._keyaccount_figure_key(), DEFAULT_VALUES)
+            for field_name, column in FIGURE_FIELDS.items():
+                value = values[column]
+                partner[field_name] = (
+                    titles.browse(value) if column == "suggested_title_id" else value
+                )
+            partner.keyaccount_title_differs = bool(
+                partner.keyaccount_title_manual
+                and partner.keyaccount_title_id != partner.keyaccount_suggested_title_id
+            )
+
+    def _keyaccount_figure_key(self):
+        """``(commercial partner id, company id)`` of the figures shown on the
+        partner: those of its company, or of the current company for a partner
+        shared between companies."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return self.commercial_partner_id._origin.id, company._origin.id
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """The figures in SQL: a column of the commercial partner's figure row
+        in the partner's company (or the current one), joined once per query."""
+        if fname not in FIGURE_FIELDS and fname != "keyaccount_title_differs":
+            return super()._field_to_sql(alias, fname, query, flush)
+        if query is None:
+            raise ValueError(f"Cannot convert {self._fields[fname]} to SQL without a query")
+        self.check_field_access_rights("read", [fname])
+        figure = query.make_alias(alias, "keyaccount_figure")
+        query.add_join(
+            "LEFT JOIN",
+            figure,
+            "crm_keyaccount_figure",
+            SQL(
+                "%s = %s AND %s = COALESCE(%s, %s)",
+                SQL.identifier(figure, "partner_id"),
+                SQL.identifier(alias, "commercial_partner_id"),
+                SQL.identifier(figure, "company_id"),
+                SQL.identifier(alias, "company_id"),
+                self.env.company.id,
+            ),
+        )
+        if fname == "keyaccount_title_differs":
+            return SQL(
+                "(COALESCE(%s, FALSE) AND %s IS DISTINCT FROM %s)",
+                super()._field_to_sql(alias, "keyaccount_title_manual", query, flush),
+                super()._field_to_sql(alias, "keyaccount_title_id", query, flush),
+                SQL.identifier(figure, "suggested_title_id"),
+            )
+        column = FIGURE_FIELDS[fname]
+        if DEFAULT_VALUES[column] is None:
+            return SQL.identifier(figure, column)
+        return SQL("COALESCE(%s, %s)", SQL.identifier(figure, column), DEFAULT_VALUES[column])
+
+    def _keyaccount_search_figure(self, fname, operator, value):
+        """Search on a figure: the partners whose figure matches, in SQL."""
+        field = self._fields[fname]
+        query = Query(self.env, self._table, self._table_sql)
+        if field.type == "many2one" and isinstance(value, str):
+            # a title name: compare with the titles matching it
+            negative = operator in expression.NEGATIVE_TERM_OPERATORS
+            name_operator = expression.TERM_OPERATORS_NEGATION[operator] if negative else operator
+            titles = self.env[field.comodel_name]._search([("display_name", name_operator, value)])
+            condition = self._condition_to_sql(
+                self._table, fname, "not in" if negative else "in", titles, query
+            )
+            if negative:
+                condition = SQL(
+                    "(%s OR %s IS NULL)", condition, self._field_to_sql(self._table, fname, query)
+                )
+        else:
+            condition = self._condition_to_sql(self._table, fname, operator, value, query)
+        query.add_where(condition)
+        return [("id", "in", query)]
+
     @api.depends("keyaccount_class_a_periods")
     def _compute_keyaccount_stability(self):
         for partner in self:
@@ -176,8 +308,6 @@ class ResPartner(models.Model):
             "keyaccount_title_id",
             "keyaccount_since",
             "keyaccount_title_manual",
-            "keyaccount_suggested_title_id",
-            "keyaccount_title_differs",
             "keyaccount_manager_id",
             "keyaccount_industry_leader",
             "keyaccount_influence_rating",
@@ -222,16 +352,6 @@ class ResPartner(models.Model):
                 for partner in self
             ]
         )
-        self._keyaccount_update_differs()
-
-    def _keyaccount_update_differs(self):
-        for partner in self:
-            differs = bool(
-                partner.keyaccount_title_manual
-                and partner.keyaccount_title_id != partner.keyaccount_suggested_title_id
-            )
-            if partner.keyaccount_title_differs != differs:
-                partner.with_context(keyaccount_no_history=True).keyaccount_title_differs = differs
 
     @api.model
     def _keyaccount_recompute(self):
@@ -241,11 +361,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_keyaccount_recompute(self):
-        """Nightly: rank every company, the cron user's own company first (it gives
-        its figures to the partners shared between companies)."""
+        """Nightly: rank every company."""
         companies = self.env["res.company"].search([])
-        main = self.env.user.company_id & companies
-        self.with_context(allowed_company_ids=(main | companies).ids)._keyaccount_recompute()
+        self.with_context(allowed_company_ids=companies.ids)._keyaccount_recompute()
 
     def action_keyaccount_recompute(self):
         """Button: recompute every key-account figure of the current companies."""
@@ -271,7 +389,6 @@ class ResPartner(models.Model):
                     "keyaccount_title_manual": False,
                 }
             )
-        self._keyaccount_update_differs()
 
     def action_keyaccount_open_plans(self):
         self.ensure_one()

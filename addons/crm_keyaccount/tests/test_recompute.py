@@ -78,6 +78,78 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self.assertEqual((self.q1.keyaccount_revenue, self.q1.keyaccount_abc_class), (3000.0, "a"))
         self.assertAlmostEqual(self.q1.keyaccount_revenue_share, 37.5)
 
+    def test_shared_customer_has_figures_per_company(self):
+        self._recompute()
+        # p6 is shared: no revenue in company 1, but 5000 (62.5 %, class A) in company 2
+        self.assertEqual((self.p6.keyaccount_revenue, self.p6.keyaccount_abc_class), (0.0, "c"))
+        in_company_2 = self.p6.with_company(self.company_2)
+        self.assertEqual(in_company_2.keyaccount_revenue, 5000.0)
+        self.assertEqual(in_company_2.keyaccount_abc_class, "a")
+        self.assertAlmostEqual(in_company_2.keyaccount_revenue_share, 62.5)
+        # one row per company where the figures are not all default (none in company 1)
+        figures = self.env["crm.keyaccount.figure"].search([("partner_id", "=", self.p6.id)])
+        self.assertEqual(figures.company_id, self.company_2)
+        self.assertEqual(figures.revenue, 5000.0)
+        # q1 belongs to company 2: its figures are those of company 2 wherever it is read
+        self.assertEqual(self.q1.keyaccount_revenue, 3000.0)
+        self.assertEqual(self.q1.keyaccount_currency_id, self.company_2.currency_id)
+
+    def test_recompute_leaves_partner_rows_alone(self):
+        """The figures live in their own table: ranking does not rewrite partners."""
+        self._recompute()
+        self._invoice(self.p3, 300.0, "2026-06-29")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id, xmin::text FROM res_partner WHERE id = ANY(%s)",
+            [[self.p3.id, self.p4.id, self.p5.id, self.p6.id]],
+        )
+        before = dict(self.env.cr.fetchall())
+        self._recompute()
+        self.env.cr.execute(
+            "SELECT id, xmin::text FROM res_partner WHERE id = ANY(%s)", [list(before)]
+        )
+        self.assertEqual(dict(self.env.cr.fetchall()), before)
+        self.assertEqual((self.p3.keyaccount_revenue, self.p3.keyaccount_abc_class), (400.0, "a"))
+
+    def test_figures_search_sort_and_group_in_sql(self):
+        self._recompute()
+        Partner = self.env["res.partner"]
+        customers = self.p1 | self.p2 | self.p3 | self.p4 | self.p5 | self.p6
+        scope = [("id", "in", customers.ids)]
+        self.assertEqual(
+            Partner.search(scope + [("keyaccount_abc_class", "=", "a")]), self.p1 | self.p2
+        )
+        # no figure row yet means class C and no revenue
+        lonely = self._customer("Never Ranked")
+        self.assertIn(lonely, Partner.search([("keyaccount_abc_class", "=", "c")]))
+        self.assertIn(lonely, Partner.search([("keyaccount_revenue", "=", 0)]))
+        self.assertNotIn(lonely, Partner.search([("keyaccount_abc_class", "!=", "c")]))
+        self.assertEqual(
+            Partner.search(scope + [("keyaccount_revenue", ">", 150)]), self.p1 | self.p2
+        )
+        # contacts are found through their commercial partner
+        self.assertIn(self.p1_contact, Partner.search([("keyaccount_abc_class", "=", "a")]))
+        self.assertEqual(
+            Partner.search(scope, order="keyaccount_revenue desc, id")[:3].ids,
+            [self.p1.id, self.p2.id, self.p3.id],
+        )
+        groups = Partner._read_group(
+            scope, ["keyaccount_abc_class"], ["keyaccount_revenue:sum", "__count"]
+        )
+        self.assertEqual(sorted(groups), [("a", 800.0, 2), ("b", 200.0, 2), ("c", -50.0, 2)])
+        # in company 2, the shared p6 is the top customer
+        in_company_2 = Partner.with_company(self.company_2)
+        self.assertEqual(in_company_2.search(scope + [("keyaccount_abc_class", "=", "a")]), self.p6)
+        self.p3.keyaccount_title_id = self.title_key  # manual, not the suggestion
+        self.assertEqual(Partner.search(scope + [("keyaccount_title_differs", "=", True)]), self.p3)
+        self.assertEqual(
+            Partner.search(scope + [("keyaccount_suggested_title_id", "=", False)]),
+            customers.filtered(lambda p: not p.keyaccount_suggested_title_id),
+        )
+        fields = Partner.fields_get(["keyaccount_revenue", "keyaccount_abc_class"])
+        self.assertTrue(fields["keyaccount_revenue"]["sortable"])
+        self.assertTrue(fields["keyaccount_abc_class"]["groupable"])
+
     def test_thresholds_and_window_settings(self):
         self.company_1.write({"keyaccount_abc_threshold_a": 80.01, "keyaccount_window_months": 13})
         self._recompute()

@@ -1,0 +1,108 @@
+"""Key-account figures of a customer in one company.
+
+The ranking writes one narrow row per commercial partner and company, so that
+a customer shared between companies has its own revenue, class and score in
+each of them, and so that the nightly recompute rewrites a small table rather
+than the wide ``res_partner`` rows. ``res.partner`` shows these figures under
+its public ``keyaccount_*`` names (see ``res_partner.py``).
+"""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import keyaccount as ka
+
+ABC_CLASSES = [(ka.CLASS_A, "A"), (ka.CLASS_B, "B"), (ka.CLASS_C, "C")]
+
+# Figures of a row and the value meaning "no row": (column, SQL type, default).
+FIGURE_COLUMNS = (
+    ("revenue", "numeric", 0.0),
+    ("revenue_share", "float8", 0.0),
+    ("abc_class", "varchar", ka.CLASS_C),
+    ("profit_score", "float8", 0.0),
+    ("opportunity_score", "float8", 0.0),
+    ("partnership_score", "float8", 0.0),
+    ("influence_score", "float8", 0.0),
+    ("score", "float8", 0.0),
+    ("suggested_title_id", "int4", None),
+    ("class_a_periods", "int4", 0),
+)
+DEFAULT_FIGURES = tuple(default for _column, _type, default in FIGURE_COLUMNS)
+
+
+class CrmKeyaccountFigure(models.Model):
+    _name = "crm.keyaccount.figure"
+    _description = "Key-Account Figures per Company"
+    _order = "company_id, revenue desc, id"
+    _rec_name = "partner_id"
+    # Written only by the ranking, in bulk: no per-row audit columns.
+    _log_access = False
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    revenue = fields.Monetary(readonly=True)
+    revenue_share = fields.Float(string="Revenue Share (%)", readonly=True)
+    abc_class = fields.Selection(ABC_CLASSES, string="ABC Class", readonly=True)
+    profit_score = fields.Float(readonly=True)
+    opportunity_score = fields.Float(readonly=True)
+    partnership_score = fields.Float(readonly=True)
+    influence_score = fields.Float(string="Market Influence Score", readonly=True)
+    score = fields.Float(readonly=True)
+    suggested_title_id = fields.Many2one(
+        "crm.keyaccount.title", string="Suggested Title", readonly=True, ondelete="set null"
+    )
+    class_a_periods = fields.Integer(
+        string="Class A Months",
+        readonly=True,
+        help="Bit mask of the last 12 months, bit 0 the current one, set when in class A.",
+    )
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "UNIQUE(partner_id, company_id)",
+            "A customer has one set of key-account figures per company.",
+        ),
+    ]
+
+    @api.model
+    def _keyaccount_read(self, keys):
+        """``{(partner id, company id): {column: value}}`` of the figure rows
+        with these keys; a key without a row is absent."""
+        keys = [(partner_id, company_id) for partner_id, company_id in keys if partner_id]
+        if not keys:
+            return {}
+        partner_ids, company_ids = zip(*keys, strict=True)
+        query = SQL(
+            """
+            SELECT figure.partner_id, figure.company_id, %s
+              FROM crm_keyaccount_figure figure
+              JOIN unnest(%s::int4[], %s::int4[]) AS k(partner_id, company_id)
+                ON k.partner_id = figure.partner_id AND k.company_id = figure.company_id
+            """,
+            SQL(", ").join(SQL.identifier("figure", column) for column in FIGURE_NAMES),
+            list(partner_ids),
+            list(company_ids),
+        )
+        return {
+            (row[0], row[1]): dict(zip(FIGURE_NAMES, normalise(row[2:]), strict=True))
+            for row in self.env.execute_query(query)
+        }
+
+
+FIGURE_NAMES = tuple(column for column, _type, _default in FIGURE_COLUMNS)
+
+
+def normalise(values):
+    """Figures of a row as the ranking computes them: floats rounded as
+    stored, and the default for a missing value."""
+    figures = [
+        default if value is None else value
+        for value, (_column, _type, default) in zip(values, FIGURE_COLUMNS, strict=True)
+    ]
+    figures[0] = round(float(figures[0]), 2)
+    figures[1] = round(figures[1], 4)
+    return tuple(figures)
