@@ -17,7 +17,6 @@ ABC_CLASSES = [(ka.CLASS_A, "A"), (ka.CLASS_B, "B"), (ka.CLASS_C, "C")]
 # Figures of a row and the value meaning "no row": (column, SQL type, default).
 FIGURE_COLUMNS = (
     ("revenue", "numeric", 0.0),
-    ("revenue_share", "float8", 0.0),
     ("abc_class", "varchar", ka.CLASS_C),
     ("profit_score", "float8", 0.0),
     ("opportunity_score", "float8", 0.0),
@@ -44,7 +43,6 @@ class CrmKeyaccountFigure(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
     revenue = fields.Monetary(readonly=True)
-    revenue_share = fields.Float(string="Revenue Share (%)", readonly=True)
     abc_class = fields.Selection(ABC_CLASSES, string="ABC Class", readonly=True)
     profit_score = fields.Float(readonly=True)
     opportunity_score = fields.Float(readonly=True)
@@ -97,12 +95,11 @@ FIGURE_NAMES = tuple(column for column, _type, _default in FIGURE_COLUMNS)
 
 
 def normalise(values):
-    """Figures of a row as the ranking computes them: floats rounded as
-    stored, and the default for a missing value."""
+    """Figures of a row, with the default for a missing value and the
+    revenue as a float."""
     figures = [
         default if value is None else value
         for value, (_column, _type, default) in zip(values, FIGURE_COLUMNS, strict=True)
     ]
     figures[0] = round(float(figures[0]), 2)
-    figures[1] = round(figures[1], 4)
     return tuple(figures)

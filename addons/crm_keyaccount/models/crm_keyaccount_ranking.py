@@ -1,24 +1,21 @@
 """Nightly recompute of revenue, Pareto classes, scores and suggested titles.
 
-Everything is read with a few grouped SQL queries per company and the changed
-figures are written to ``crm_keyaccount_figure`` (one narrow row per customer
-and company) with one ``INSERT ... ON CONFLICT`` per chunk.
+The rules are stated in plain Python in ``tools/keyaccount.py``; the ranking
+applies them to a whole company in one SQL statement, which computes every
+customer's figures, writes the changed ones to ``crm_keyaccount_figure`` (one
+narrow row per customer and company) and returns only the customers whose
+class-A membership, suggested title or automatic title changes. A test checks
+that both give the same figures on random portfolios.
 """
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import keyaccount as ka
-from .crm_keyaccount_figure import FIGURE_COLUMNS, FIGURE_NAMES, normalise
-
-# Position of some figures in a row of FIGURE_COLUMNS.
-CLASS, SUGGESTED, CLASS_A_PERIODS = (
-    FIGURE_NAMES.index(name) for name in ("abc_class", "suggested_title_id", "class_a_periods")
-)
-CHUNK = 10000
+from .crm_keyaccount_figure import FIGURE_COLUMNS, FIGURE_NAMES
 
 
 class CrmKeyaccountRanking(models.AbstractModel):
@@ -43,85 +40,39 @@ class CrmKeyaccountRanking(models.AbstractModel):
     def _keyaccount_recompute_company(self, company):
         today = fields.Date.context_today(self.with_company(company))
         date_from = ka.window_start(today, company.keyaccount_window_months)
-        revenues = self._keyaccount_revenues(company, date_from, today)
-        classes = ka.pareto_classes(revenues, *self._keyaccount_thresholds(company))
-        opportunities = self._keyaccount_opportunities(company, date_from, today)
-        best_value = max((value for _count, value in opportunities.values()), default=0.0)
-        partnership = self._keyaccount_partnership(company)
-        weights = company._keyaccount_weights()
-        titles = [
-            (title.id, title.sequence, title.min_score)
-            for title in self.env["crm.keyaccount.title"].search(
-                [("company_id", "in", (False, company.id))]
-            )
-        ]
         ranked = company.keyaccount_ranked_date
         new_period = not ranked or (ranked.year, ranked.month) != (today.year, today.month)
-        title_company = company == self.env.company
-        rows, entered, left, to_title, suggestions = [], [], [], {}, []
-        for current in self._keyaccount_current_rows(company):
-            partner_id = current["id"]
-            revenue = revenues.get(partner_id, 0.0)
-            abc_class, share = classes.get(partner_id, (ka.CLASS_C, 0.0))
-            count, value = opportunities.get(partner_id, (0, 0.0))
-            scores = (
-                ka.profit_score(abc_class, revenue),
-                ka.opportunity_score(count, value, best_value),
-                partnership.get(partner_id, 0.0),
-                ka.influence_score(current["leader"], current["rating"]),
-            )
-            score = ka.weighted_score(scores, weights)
-            suggested = ka.suggest_title(score, titles)
-            old = current["figures"]
-            new = (
-                round(revenue, 2),
-                round(share, 4),
-                abc_class,
-                *scores,
-                score,
-                suggested,
-                ka.roll_periods(old[CLASS_A_PERIODS], abc_class == ka.CLASS_A, new_period),
-            )
-            if new != old:
-                rows.append((partner_id, *new))
-            if (abc_class == ka.CLASS_A) != (old[CLASS] == ka.CLASS_A):
-                (entered if abc_class == ka.CLASS_A else left).append(partner_id)
-            if not current["manager"] or not (current["own"] or title_company):
-                continue
-            if not current["manual"] and current["title"] != suggested:
-                to_title.setdefault(suggested, []).append(partner_id)
-            if suggested != old[SUGGESTED]:
-                suggestions.append((partner_id, old[SUGGESTED], suggested))
-        self._keyaccount_write_rows(company, rows)
+        entered, left, to_title, suggestions = [], [], {}, []
+        rows = self.env.execute_query(
+            self._keyaccount_ranking_query(company, date_from, today, new_period)
+        )
+        company.invalidate_recordset(["keyaccount_ranked_date", "keyaccount_revenue_total"])
+        self.env["crm.keyaccount.figure"].invalidate_model()
+        self.env["res.partner"]._keyaccount_invalidate_figures()
+        for partner_id, old_class, new_class, old_title, new_title, managed, apply in rows:
+            if (new_class == ka.CLASS_A) != (old_class == ka.CLASS_A):
+                (entered if new_class == ka.CLASS_A else left).append(partner_id)
+            if apply:
+                to_title.setdefault(new_title, []).append(partner_id)
+            if managed and old_title != new_title:
+                suggestions.append((partner_id, old_title, new_title))
         self._keyaccount_apply_titles(company, to_title)
-        if company.keyaccount_ranked_date:
+        if ranked:
             # the first ranking of a company is not a change: nothing to notify
             self._keyaccount_notify_class_a(company, entered, left)
-        # Bookkeeping of the recompute itself, whoever triggers it: a plain
-        # UPDATE, as an ORM write on a company clears the registry caches.
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_company SET keyaccount_ranked_date = %s WHERE id = %s",
-                fields.Datetime.now(),
-                company.id,
-            )
-        )
-        company.invalidate_recordset(["keyaccount_ranked_date"])
         self._keyaccount_notify_suggestions(suggestions)
 
     @api.model
-    def _keyaccount_thresholds(self, company):
-        return company.keyaccount_abc_threshold_a, company.keyaccount_abc_threshold_b
-
-    @api.model
-    def _keyaccount_revenues(self, company, date_from, date_to):
-        """``{commercial partner id: revenue}`` over the window, company currency."""
+    def _keyaccount_revenue_query(self, company, date_from, date_to):
+        """``(partner_id, amount)`` per commercial partner over the window, in
+        company currency: posted customer invoices and refunds, or the margin
+        of confirmed sale orders."""
         params = {"company": company.id, "date_from": date_from, "date_to": date_to}
         if company.keyaccount_revenue_basis == "margin":
-            query = SQL(
+            return SQL(
                 """
-                SELECT partner.commercial_partner_id,
-                       SUM(so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                SELECT partner.commercial_partner_id AS partner_id,
+                       SUM(so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount
                   FROM sale_order so
                   JOIN res_partner partner ON partner.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company)s
@@ -130,28 +81,25 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 """,
                 **params,
             )
-        else:
-            query = SQL(
-                """
-                SELECT commercial_partner_id, SUM(amount_untaxed_signed)
-                  FROM account_move
-                 WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
-                   AND company_id = %(company)s AND commercial_partner_id IS NOT NULL
-                   AND invoice_date BETWEEN %(date_from)s AND %(date_to)s
-                 GROUP BY commercial_partner_id
-                """,
-                **params,
-            )
-        return {
-            partner_id: float(amount or 0.0) for partner_id, amount in self.env.execute_query(query)
-        }
+        return SQL(
+            """
+            SELECT commercial_partner_id AS partner_id, SUM(amount_untaxed_signed) AS amount
+              FROM account_move
+             WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
+               AND company_id = %(company)s AND commercial_partner_id IS NOT NULL
+               AND invoice_date BETWEEN %(date_from)s AND %(date_to)s
+             GROUP BY commercial_partner_id
+            """,
+            **params,
+        )
 
     @api.model
-    def _keyaccount_opportunities(self, company, date_from, date_to):
-        """``{commercial partner id: (count, expected revenue)}`` of new opportunities."""
-        query = SQL(
+    def _keyaccount_opportunity_query(self, company, date_from, date_to):
+        """``(partner_id, count, amount)`` of the opportunities created in the window."""
+        return SQL(
             """
-            SELECT partner.commercial_partner_id, COUNT(*), COALESCE(SUM(lead.expected_revenue), 0)
+            SELECT partner.commercial_partner_id AS partner_id, COUNT(*) AS count,
+                   COALESCE(SUM(lead.expected_revenue), 0) AS amount
               FROM crm_lead lead
               JOIN res_partner partner ON partner.id = lead.partner_id
              WHERE lead.type = 'opportunity'
@@ -163,90 +111,186 @@ class CrmKeyaccountRanking(models.AbstractModel):
             date_from=date_from,
             date_to=date_to,
         )
-        return {row[0]: (row[1], float(row[2])) for row in self.env.execute_query(query)}
 
     @api.model
-    def _keyaccount_partnership(self, company):
-        """``{partner id: health score}`` of the latest completed assessment."""
-        query = SQL(
+    def _keyaccount_partnership_query(self, company):
+        """``(partner_id, score)``: health score of the latest completed assessment."""
+        return SQL(
             """
-            SELECT DISTINCT ON (partner_id) partner_id, health_score
+            SELECT DISTINCT ON (partner_id) partner_id, health_score AS score
               FROM crm_keyaccount_assessment
              WHERE state = 'done' AND company_id = %(company)s
              ORDER BY partner_id, date_done DESC, id DESC
             """,
             company=company.id,
         )
-        return dict(self.env.execute_query(query))
 
     @api.model
-    def _keyaccount_current_rows(self, company):
-        """The commercial partners ranked in ``company`` (its own and the shared
-        ones), with their current figures there."""
-        query = SQL(
-            """
-            SELECT partner.id, partner.keyaccount_title_id, partner.keyaccount_title_manual,
-                   partner.keyaccount_manager_id, partner.keyaccount_industry_leader,
-                   partner.keyaccount_influence_rating, partner.company_id IS NOT NULL,
-                   %(columns)s
-              FROM res_partner partner
-              LEFT JOIN crm_keyaccount_figure figure
-                     ON figure.partner_id = partner.id AND figure.company_id = %(company)s
-             WHERE partner.id = partner.commercial_partner_id
-               AND (partner.company_id = %(company)s OR partner.company_id IS NULL)
-            """,
-            columns=SQL(", ").join(SQL.identifier("figure", name) for name in FIGURE_NAMES),
-            company=company.id,
+    def _keyaccount_ranking_query(self, company, date_from, date_to, new_period):
+        """The whole ranking of ``company`` in one statement (see the module
+        docstring); each step mirrors a function of ``tools/keyaccount.py``.
+
+        Returns ``(partner id, old class, new class, old suggestion, new
+        suggestion, title managed here, apply the suggestion as title)`` for
+        the customers whose class-A membership, suggestion or automatic title
+        changes. The title of a customer is managed by the ranking of its
+        company (of the current company for a shared customer) when it has a
+        key-account manager.
+        """
+        titles = self.env["crm.keyaccount.title"].search(
+            [("company_id", "in", (False, company.id))]
         )
-        for row in self.env.execute_query(query):
-            yield {
-                "id": row[0],
-                "title": row[1],
-                "manual": row[2],
-                "manager": row[3],
-                "leader": row[4],
-                "rating": row[5],
-                "own": row[6],
-                "figures": normalise(row[7:]),
-            }
-
-    @api.model
-    def _keyaccount_write_rows(self, company, rows):
-        """Write the changed figures of ``company`` in bulk: one
-        ``INSERT ... ON CONFLICT DO UPDATE`` per chunk, one array per column."""
-        if not rows:
-            return
-        names = SQL(", ").join(SQL.identifier(name) for name in FIGURE_NAMES)
-        assignments = SQL(", ").join(
-            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+        # suggest_title(): the first title, in rank order, whose minimum is reached
+        suggestion = SQL("NULL::int4")
+        if titles:
+            suggestion = SQL(
+                "CASE %s END",
+                SQL(" ").join(
+                    SQL("WHEN scored.score >= %s THEN %s", title.min_score, title.id)
+                    for title in titles
+                ),
+            )
+        weights = company._keyaccount_weights()
+        # the stored figures, a missing row meaning the defaults
+        old_columns = SQL(", ").join(
+            SQL("old.%s AS %s", SQL.identifier(name), SQL.identifier(f"old_{name}"))
             for name in FIGURE_NAMES
         )
-        types = ["int4"] + [sql_type for _name, sql_type, _default in FIGURE_COLUMNS]
-        for chunk in split_every(CHUNK, rows):
-            arrays = SQL(", ").join(
-                SQL("%s::%s[]", list(column), SQL(sql_type))
-                for column, sql_type in zip(zip(*chunk, strict=True), types, strict=True)
+        old = SQL(", ").join(
+            SQL("COALESCE(new.%s, %s)", SQL.identifier(f"old_{name}"), default)
+            if default is not None
+            else SQL("new.%s", SQL.identifier(f"old_{name}"))
+            for name, _type, default in FIGURE_COLUMNS
+        )
+        new = SQL(", ").join(SQL("new.%s", SQL.identifier(name)) for name in FIGURE_NAMES)
+        return SQL(
+            """
+            WITH revenue AS (%(revenue)s),
+            total AS (SELECT SUM(amount) AS amount FROM revenue WHERE amount > 0),
+            -- pareto_classes(): the revenue of the customers with a strictly
+            -- greater revenue (running total including ties, minus the ties)
+            pareto AS (
+                SELECT partner_id, amount,
+                       SUM(amount) OVER (ORDER BY amount DESC)
+                         - SUM(amount) OVER (PARTITION BY amount) AS above
+                  FROM revenue WHERE amount > 0
+            ),
+            opportunity AS (%(opportunity)s),
+            best AS (SELECT MAX(amount) AS amount FROM opportunity),
+            partnership AS (%(partnership)s),
+            classed AS (
+                SELECT partner.id, partner.keyaccount_title_id AS title_id,
+                       COALESCE(partner.keyaccount_title_manual, FALSE) AS manual,
+                       partner.keyaccount_manager_id IS NOT NULL AS managed,
+                       partner.company_id IS NOT NULL AS own,
+                       round(COALESCE(revenue.amount, 0), 2) AS revenue,
+                       CASE WHEN pareto.partner_id IS NULL THEN 'c'
+                            WHEN pareto.above * 100 / total.amount < %(threshold_a)s THEN 'a'
+                            WHEN pareto.above * 100 / total.amount < %(threshold_b)s THEN 'b'
+                            ELSE 'c' END AS abc_class,
+                       COALESCE(revenue.amount, 0) > 0 AS profitable,
+                       -- opportunity_score()
+                       round(LEAST(
+                           LEAST(COALESCE(opportunity.count, 0), 5) / 5.0 * 50.0
+                           + CASE WHEN best.amount > 0
+                                  THEN GREATEST(COALESCE(opportunity.amount, 0), 0)
+                                       / best.amount * 50.0
+                                  ELSE 0 END,
+                           100.0)::numeric, 2)::float8 AS opportunity_score,
+                       COALESCE(partnership.score, 0)::float8 AS partnership_score,
+                       -- influence_score()
+                       LEAST(CASE WHEN partner.keyaccount_industry_leader THEN 40.0 ELSE 0.0 END
+                             + 20.0 * COALESCE(partner.keyaccount_influence_rating, '0')::int,
+                             100.0)::float8 AS influence_score
+                  FROM res_partner partner
+                  CROSS JOIN total CROSS JOIN best
+                  LEFT JOIN revenue ON revenue.partner_id = partner.id
+                  LEFT JOIN pareto ON pareto.partner_id = partner.id
+                  LEFT JOIN opportunity ON opportunity.partner_id = partner.id
+                  LEFT JOIN partnership ON partnership.partner_id = partner.id
+                 WHERE partner.id = partner.commercial_partner_id
+                   AND (partner.company_id = %(company)s OR partner.company_id IS NULL)
+            ),
+            profit AS (
+                -- profit_score()
+                SELECT classed.*,
+                       CASE WHEN NOT profitable THEN 0.0
+                            WHEN abc_class = 'a' THEN %(profit_a)s
+                            WHEN abc_class = 'b' THEN %(profit_b)s
+                            ELSE %(profit_c)s END::float8 AS profit_score
+                  FROM classed
+            ),
+            scored AS MATERIALIZED (
+                -- weighted_score()
+                SELECT profit.*,
+                       round(((profit_score * %(w_profit)s + opportunity_score * %(w_opportunity)s
+                               + partnership_score * %(w_partnership)s
+                               + influence_score * %(w_influence)s) / %(w_total)s)::numeric, 2
+                       )::float8 AS score
+                  FROM profit
+            ),
+            new AS (
+                SELECT scored.*,
+                       -- suggest_title()
+                       %(suggestion)s AS suggested_title_id,
+                       -- roll_periods()
+                       ((CASE WHEN %(new_period)s THEN COALESCE(old.class_a_periods, 0) << 1
+                              ELSE COALESCE(old.class_a_periods, 0) & ~1 END)
+                         | (scored.abc_class = 'a')::int) & %(periods_mask)s AS class_a_periods,
+                       %(old_columns)s
+                  FROM scored
+                  LEFT JOIN crm_keyaccount_figure old
+                         ON old.partner_id = scored.id AND old.company_id = %(company)s
+            ),
+            ranked AS (
+                UPDATE res_company SET keyaccount_revenue_total = COALESCE(total.amount, 0),
+                                       keyaccount_ranked_date = %(now)s
+                  FROM total WHERE res_company.id = %(company)s
+            ),
+            written AS (
+                INSERT INTO crm_keyaccount_figure (partner_id, company_id, %(names)s)
+                SELECT new.id, %(company)s, %(new)s FROM new
+                 WHERE (%(new)s) IS DISTINCT FROM (%(old)s)
+                    ON CONFLICT (partner_id, company_id) DO UPDATE SET %(assignments)s
             )
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO crm_keyaccount_figure (company_id, partner_id, %(names)s)
-                    SELECT %(company)s, v.* FROM unnest(%(arrays)s) AS v
-                        ON CONFLICT (partner_id, company_id) DO UPDATE SET %(assignments)s
-                    """,
-                    names=names,
-                    company=company.id,
-                    arrays=arrays,
-                    assignments=assignments,
-                )
-            )
-        self.env["crm.keyaccount.figure"].invalidate_model()
-        self.env["res.partner"].invalidate_model(
-            [
-                name
-                for name, field in self.env["res.partner"]._fields.items()
-                if field.compute == "_compute_keyaccount_figures"
-            ]
+            SELECT new.id, COALESCE(new.old_abc_class, 'c'), new.abc_class,
+                   new.old_suggested_title_id, new.suggested_title_id,
+                   new.managed AND (new.own OR %(title_company)s),
+                   new.managed AND (new.own OR %(title_company)s) AND NOT new.manual
+                     AND new.title_id IS DISTINCT FROM new.suggested_title_id
+              FROM new
+             WHERE (COALESCE(new.old_abc_class, 'c') = 'a') <> (new.abc_class = 'a')
+                OR new.managed AND (new.own OR %(title_company)s) AND (
+                       new.old_suggested_title_id IS DISTINCT FROM new.suggested_title_id
+                       OR NOT new.manual AND new.title_id IS DISTINCT FROM new.suggested_title_id)
+            """,
+            revenue=self._keyaccount_revenue_query(company, date_from, date_to),
+            opportunity=self._keyaccount_opportunity_query(company, date_from, date_to),
+            partnership=self._keyaccount_partnership_query(company),
+            suggestion=suggestion,
+            threshold_a=company.keyaccount_abc_threshold_a,
+            threshold_b=company.keyaccount_abc_threshold_b,
+            profit_a=ka.PROFIT_SCORE[ka.CLASS_A],
+            profit_b=ka.PROFIT_SCORE[ka.CLASS_B],
+            profit_c=ka.PROFIT_SCORE[ka.CLASS_C],
+            w_profit=weights[0],
+            w_opportunity=weights[1],
+            w_partnership=weights[2],
+            w_influence=weights[3],
+            w_total=sum(weights),
+            new_period=new_period,
+            periods_mask=(1 << ka.STABILITY_PERIODS) - 1,
+            old=old,
+            old_columns=old_columns,
+            new=new,
+            names=SQL(", ").join(SQL.identifier(name) for name in FIGURE_NAMES),
+            assignments=SQL(", ").join(
+                SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+                for name in FIGURE_NAMES
+            ),
+            company=company.id,
+            now=fields.Datetime.now(),
+            title_company=company == self.env.company,
         )
 
     @api.model

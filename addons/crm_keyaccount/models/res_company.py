@@ -29,6 +29,12 @@ class ResCompany(models.Model):
         default="invoiced",
         required=True,
     )
+    keyaccount_revenue_total = fields.Monetary(
+        string="Ranked Revenue Total",
+        readonly=True,
+        help="Total positive revenue of the customers at the last ranking: the base of "
+        "their revenue shares.",
+    )
     keyaccount_ranked_date = fields.Datetime(
         string="Last Key-Account Ranking",
         readonly=True,

@@ -17,7 +17,6 @@ SENSITIVE_GROUPS = "crm_keyaccount.crm_keyaccount_group_user,sales_team.group_sa
 DEFAULT_VALUES = {column: default for column, _type, default in FIGURE_COLUMNS}
 FIGURE_FIELDS = {
     "keyaccount_revenue": "revenue",
-    "keyaccount_revenue_share": "revenue_share",
     "keyaccount_abc_class": "abc_class",
     "keyaccount_profit_score": "profit_score",
     "keyaccount_opportunity_score": "opportunity_score",
@@ -27,6 +26,10 @@ FIGURE_FIELDS = {
     "keyaccount_suggested_title_id": "suggested_title_id",
     "keyaccount_class_a_periods": "class_a_periods",
 }
+
+
+# Figures computed from the stored ones.
+COMPUTED_FIGURES = ("keyaccount_revenue_share", "keyaccount_title_differs")
 
 
 def _figure(field_name):
@@ -199,6 +202,8 @@ class ResPartner(models.Model):
             {partner._keyaccount_figure_key() for partner in self}
         )
         titles = self.env["crm.keyaccount.title"]
+        companies = self.env["res.company"].browse({key[1] for key in figures})
+        company_totals = {company.id: company.keyaccount_revenue_total for company in companies}
         for partner in self:
             values = figures.get(partner._keyaccount_figure_key(), DEFAULT_VALUES)
             for field_name, column in FIGURE_FIELDS.items():
@@ -206,10 +211,26 @@ class ResPartner(models.Model):
                 partner[field_name] = (
                     titles.browse(value) if column == "suggested_title_id" else value
                 )
+            revenue = values["revenue"]
+            total = company_totals.get(partner._keyaccount_figure_key()[1])
+            partner.keyaccount_revenue_share = (
+                revenue * 100.0 / total if revenue > 0 and total else 0.0
+            )
             partner.keyaccount_title_differs = bool(
                 partner.keyaccount_title_manual
                 and partner.keyaccount_title_id != partner.keyaccount_suggested_title_id
             )
+
+    @api.model
+    def _keyaccount_invalidate_figures(self):
+        """Forget the figures read so far, after the ranking rewrote them."""
+        self.invalidate_model(
+            [
+                name
+                for name, field in self._fields.items()
+                if field.compute == "_compute_keyaccount_figures"
+            ]
+        )
 
     def _keyaccount_figure_key(self):
         """``(commercial partner id, company id)`` of the figures shown on the
@@ -222,7 +243,7 @@ class ResPartner(models.Model):
     def _field_to_sql(self, alias, fname, query=None, flush=True):
         """The figures in SQL: a column of the commercial partner's figure row
         in the partner's company (or the current one), joined once per query."""
-        if fname not in FIGURE_FIELDS and fname != "keyaccount_title_differs":
+        if fname not in FIGURE_FIELDS and fname not in COMPUTED_FIGURES:
             return super()._field_to_sql(alias, fname, query, flush)
         if query is None:
             raise ValueError(f"Cannot convert {self._fields[fname]} to SQL without a query")
@@ -247,6 +268,17 @@ class ResPartner(models.Model):
                 super()._field_to_sql(alias, "keyaccount_title_manual", query, flush),
                 super()._field_to_sql(alias, "keyaccount_title_id", query, flush),
                 SQL.identifier(figure, "suggested_title_id"),
+            )
+        if fname == "keyaccount_revenue_share":
+            # revenue / total of the company's last ranking (see the ranking)
+            revenue = SQL.identifier(figure, "revenue")
+            return SQL(
+                "(CASE WHEN %s > 0 THEN %s * 100.0 / NULLIF(("
+                "SELECT company.keyaccount_revenue_total FROM res_company company "
+                "WHERE company.id = %s), 0) ELSE 0.0 END)",
+                revenue,
+                revenue,
+                SQL.identifier(figure, "company_id"),
             )
         column = FIGURE_FIELDS[fname]
         if DEFAULT_VALUES[column] is None:

@@ -3,6 +3,7 @@ from . import test_keyaccount_title
 from . import test_settings
 from . import test_security
 from . import test_recompute
+from . import test_ranking_rules
 from . import test_assessment
 from . import test_plan
 from . import test_performance

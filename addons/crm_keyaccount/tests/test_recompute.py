@@ -117,7 +117,7 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         customers = self.p1 | self.p2 | self.p3 | self.p4 | self.p5 | self.p6
         scope = [("id", "in", customers.ids)]
         self.assertEqual(
-            Partner.search(scope + [("keyaccount_abc_class", "=", "a")]), self.p1 | self.p2
+            Partner.search([*scope, ("keyaccount_abc_class", "=", "a")]), self.p1 | self.p2
         )
         # no figure row yet means class C and no revenue
         lonely = self._customer("Never Ranked")
@@ -125,7 +125,7 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self.assertIn(lonely, Partner.search([("keyaccount_revenue", "=", 0)]))
         self.assertNotIn(lonely, Partner.search([("keyaccount_abc_class", "!=", "c")]))
         self.assertEqual(
-            Partner.search(scope + [("keyaccount_revenue", ">", 150)]), self.p1 | self.p2
+            Partner.search([*scope, ("keyaccount_revenue", ">", 150)]), self.p1 | self.p2
         )
         # contacts are found through their commercial partner
         self.assertIn(self.p1_contact, Partner.search([("keyaccount_abc_class", "=", "a")]))
@@ -139,11 +139,11 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self.assertEqual(sorted(groups), [("a", 800.0, 2), ("b", 200.0, 2), ("c", -50.0, 2)])
         # in company 2, the shared p6 is the top customer
         in_company_2 = Partner.with_company(self.company_2)
-        self.assertEqual(in_company_2.search(scope + [("keyaccount_abc_class", "=", "a")]), self.p6)
+        self.assertEqual(in_company_2.search([*scope, ("keyaccount_abc_class", "=", "a")]), self.p6)
         self.p3.keyaccount_title_id = self.title_key  # manual, not the suggestion
-        self.assertEqual(Partner.search(scope + [("keyaccount_title_differs", "=", True)]), self.p3)
+        self.assertEqual(Partner.search([*scope, ("keyaccount_title_differs", "=", True)]), self.p3)
         self.assertEqual(
-            Partner.search(scope + [("keyaccount_suggested_title_id", "=", False)]),
+            Partner.search([*scope, ("keyaccount_suggested_title_id", "=", False)]),
             customers.filtered(lambda p: not p.keyaccount_suggested_title_id),
         )
         fields = Partner.fields_get(["keyaccount_revenue", "keyaccount_abc_class"])
