@@ -5,6 +5,14 @@ a customer shared between companies has its own revenue, class and score in
 each of them, and so that the nightly recompute rewrites a small table rather
 than the wide ``res_partner`` rows. ``res.partner`` shows these figures under
 its public ``keyaccount_*`` names (see ``res_partner.py``).
+
+The table is created by :meth:`CrmKeyaccountFigure.init` without foreign
+keys: the first ranking of a company inserts a row for each of its customers,
+and PostgreSQL's per-row foreign-key checks (a lock on every referenced
+partner) would take longer than the ranking itself. The rows are derived data
+read by their (partner, company) key: those of a deleted partner go with
+it, and rows left by a partner or company removed otherwise are collected by
+the daily autovacuum.
 """
 
 from odoo import api, fields, models
@@ -23,7 +31,6 @@ FIGURE_COLUMNS = (
     ("partnership_score", "float8", 0.0),
     ("influence_score", "float8", 0.0),
     ("score", "float8", 0.0),
-    ("suggested_title_id", "int4", None),
     ("class_a_periods", "int4", 0),
 )
 DEFAULT_FIGURES = tuple(default for _column, _type, default in FIGURE_COLUMNS)
@@ -34,13 +41,13 @@ class CrmKeyaccountFigure(models.Model):
     _description = "Key-Account Figures per Company"
     _order = "company_id, revenue desc, id"
     _rec_name = "partner_id"
-    # Written only by the ranking, in bulk: no per-row audit columns.
+    # Written only by the ranking, in bulk: no per-row audit columns, and a
+    # table of our own (see the module docstring).
     _log_access = False
+    _auto = False
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     revenue = fields.Monetary(readonly=True)
     abc_class = fields.Selection(ABC_CLASSES, string="ABC Class", readonly=True)
@@ -49,22 +56,44 @@ class CrmKeyaccountFigure(models.Model):
     partnership_score = fields.Float(readonly=True)
     influence_score = fields.Float(string="Market Influence Score", readonly=True)
     score = fields.Float(readonly=True)
-    suggested_title_id = fields.Many2one(
-        "crm.keyaccount.title", string="Suggested Title", readonly=True, ondelete="set null"
-    )
     class_a_periods = fields.Integer(
         string="Class A Months",
         readonly=True,
         help="Bit mask of the last 12 months, bit 0 the current one, set when in class A.",
     )
 
-    _sql_constraints = [
-        (
-            "partner_company_uniq",
-            "UNIQUE(partner_id, company_id)",
-            "A customer has one set of key-account figures per company.",
-        ),
-    ]
+    def init(self):
+        columns = SQL(", ").join(
+            SQL("%s %s", SQL.identifier(name), SQL(sql_type))
+            for name, sql_type, _default in FIGURE_COLUMNS
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TABLE IF NOT EXISTS crm_keyaccount_figure (
+                    id serial PRIMARY KEY,
+                    partner_id int4 NOT NULL,
+                    company_id int4 NOT NULL,
+                    %s,
+                    CONSTRAINT crm_keyaccount_figure_partner_company_uniq
+                        UNIQUE (partner_id, company_id)
+                )
+                """,
+                columns,
+            )
+        )
+
+    @api.autovacuum
+    def _gc_orphan_figures(self):
+        """Remove the figures of partners and companies that no longer exist."""
+        self.env.cr.execute(
+            """
+            DELETE FROM crm_keyaccount_figure figure
+             WHERE NOT EXISTS (SELECT FROM res_partner partner WHERE partner.id = figure.partner_id)
+                OR NOT EXISTS (SELECT FROM res_company company WHERE company.id = figure.company_id)
+            """
+        )
+        self.invalidate_model()
 
     @api.model
     def _keyaccount_read(self, keys):

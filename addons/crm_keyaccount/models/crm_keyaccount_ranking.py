@@ -137,19 +137,12 @@ class CrmKeyaccountRanking(models.AbstractModel):
         company (of the current company for a shared customer) when it has a
         key-account manager.
         """
-        titles = self.env["crm.keyaccount.title"].search(
-            [("company_id", "in", (False, company.id))]
+        # suggest_title(), for the new score and for the stored one
+        title_model = self.env["crm.keyaccount.title"]
+        suggestion = title_model._keyaccount_suggestion_sql(SQL("scored.score"), company.id)
+        old_suggestion = title_model._keyaccount_suggestion_sql(
+            SQL("COALESCE(old.score, 0.0)"), company.id
         )
-        # suggest_title(): the first title, in rank order, whose minimum is reached
-        suggestion = SQL("NULL::int4")
-        if titles:
-            suggestion = SQL(
-                "CASE %s END",
-                SQL(" ").join(
-                    SQL("WHEN scored.score >= %s THEN %s", title.min_score, title.id)
-                    for title in titles
-                ),
-            )
         weights = company._keyaccount_weights()
         # the stored figures, a missing row meaning the defaults
         old_columns = SQL(", ").join(
@@ -158,22 +151,21 @@ class CrmKeyaccountRanking(models.AbstractModel):
         )
         old = SQL(", ").join(
             SQL("COALESCE(new.%s, %s)", SQL.identifier(f"old_{name}"), default)
-            if default is not None
-            else SQL("new.%s", SQL.identifier(f"old_{name}"))
             for name, _type, default in FIGURE_COLUMNS
         )
         new = SQL(", ").join(SQL("new.%s", SQL.identifier(name)) for name in FIGURE_NAMES)
         return SQL(
             """
             WITH revenue AS (%(revenue)s),
-            total AS (SELECT SUM(amount) AS amount FROM revenue WHERE amount > 0),
-            -- pareto_classes(): the revenue of the customers with a strictly
-            -- greater revenue (running total including ties, minus the ties)
+            -- pareto_classes(): per customer, the revenue of the customers with a
+            -- strictly greater revenue (the running total including the ties, minus
+            -- the ties) and the total of the positive revenues
             pareto AS (
                 SELECT partner_id, amount,
                        SUM(amount) OVER (ORDER BY amount DESC)
-                         - SUM(amount) OVER (PARTITION BY amount) AS above
-                  FROM revenue WHERE amount > 0
+                         - SUM(amount) OVER (PARTITION BY amount) AS above,
+                       SUM(amount) FILTER (WHERE amount > 0) OVER () AS total
+                  FROM revenue
             ),
             opportunity AS (%(opportunity)s),
             best AS (SELECT MAX(amount) AS amount FROM opportunity),
@@ -183,12 +175,12 @@ class CrmKeyaccountRanking(models.AbstractModel):
                        COALESCE(partner.keyaccount_title_manual, FALSE) AS manual,
                        partner.keyaccount_manager_id IS NOT NULL AS managed,
                        partner.company_id IS NOT NULL AS own,
-                       round(COALESCE(revenue.amount, 0), 2) AS revenue,
-                       CASE WHEN pareto.partner_id IS NULL THEN 'c'
-                            WHEN pareto.above * 100 / total.amount < %(threshold_a)s THEN 'a'
-                            WHEN pareto.above * 100 / total.amount < %(threshold_b)s THEN 'b'
+                       round(COALESCE(pareto.amount, 0), 2) AS revenue,
+                       CASE WHEN COALESCE(pareto.amount, 0) <= 0 THEN 'c'
+                            WHEN pareto.above * 100 / pareto.total < %(threshold_a)s THEN 'a'
+                            WHEN pareto.above * 100 / pareto.total < %(threshold_b)s THEN 'b'
                             ELSE 'c' END AS abc_class,
-                       COALESCE(revenue.amount, 0) > 0 AS profitable,
+                       COALESCE(pareto.amount, 0) > 0 AS profitable,
                        -- opportunity_score()
                        round(LEAST(
                            LEAST(COALESCE(opportunity.count, 0), 5) / 5.0 * 50.0
@@ -203,8 +195,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
                              + 20.0 * COALESCE(partner.keyaccount_influence_rating, '0')::int,
                              100.0)::float8 AS influence_score
                   FROM res_partner partner
-                  CROSS JOIN total CROSS JOIN best
-                  LEFT JOIN revenue ON revenue.partner_id = partner.id
+                  CROSS JOIN best
                   LEFT JOIN pareto ON pareto.partner_id = partner.id
                   LEFT JOIN opportunity ON opportunity.partner_id = partner.id
                   LEFT JOIN partnership ON partnership.partner_id = partner.id
@@ -231,8 +222,8 @@ class CrmKeyaccountRanking(models.AbstractModel):
             ),
             new AS (
                 SELECT scored.*,
-                       -- suggest_title()
                        %(suggestion)s AS suggested_title_id,
+                       %(old_suggestion)s AS old_suggested_title_id,
                        -- roll_periods()
                        ((CASE WHEN %(new_period)s THEN COALESCE(old.class_a_periods, 0) << 1
                               ELSE COALESCE(old.class_a_periods, 0) & ~1 END)
@@ -243,9 +234,10 @@ class CrmKeyaccountRanking(models.AbstractModel):
                          ON old.partner_id = scored.id AND old.company_id = %(company)s
             ),
             ranked AS (
-                UPDATE res_company SET keyaccount_revenue_total = COALESCE(total.amount, 0),
-                                       keyaccount_ranked_date = %(now)s
-                  FROM total WHERE res_company.id = %(company)s
+                UPDATE res_company
+                   SET keyaccount_revenue_total = COALESCE((SELECT MAX(total) FROM pareto), 0),
+                       keyaccount_ranked_date = %(now)s
+                 WHERE id = %(company)s
             ),
             written AS (
                 INSERT INTO crm_keyaccount_figure (partner_id, company_id, %(names)s)
@@ -268,6 +260,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
             opportunity=self._keyaccount_opportunity_query(company, date_from, date_to),
             partnership=self._keyaccount_partnership_query(company),
             suggestion=suggestion,
+            old_suggestion=old_suggestion,
             threshold_a=company.keyaccount_abc_threshold_a,
             threshold_b=company.keyaccount_abc_threshold_b,
             profit_a=ka.PROFIT_SCORE[ka.CLASS_A],

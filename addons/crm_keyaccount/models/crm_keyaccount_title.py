@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..tools import keyaccount as ka
 
 
 class CrmKeyaccountTitle(models.Model):
@@ -54,3 +57,38 @@ class CrmKeyaccountTitle(models.Model):
                         title=title.name,
                     )
                 )
+
+    @api.model
+    def _keyaccount_suggestion_rules(self):
+        """Every active title in rank order, as ``(company id or False, (id, rank,
+        min score))``: the rules of ``tools.keyaccount.suggest_title``."""
+        # sudo: the suggestion follows every title, whoever reads it
+        return [
+            (title.company_id.id, (title.id, title.sequence, title.min_score))
+            for title in self.sudo().search([])
+        ]
+
+    @api.model
+    def _keyaccount_suggestion(self, score, company_id, rules=None):
+        """Id of the title suggested for ``score`` in the company, or None."""
+        rules = self._keyaccount_suggestion_rules() if rules is None else rules
+        return ka.suggest_title(
+            score, [title for company, title in rules if company in (False, company_id)]
+        )
+
+    @api.model
+    def _keyaccount_suggestion_sql(self, score, company):
+        """The suggestion in SQL: the first title, in rank order, whose minimum
+        the ``score`` expression reaches in the ``company`` expression."""
+        rules = self._keyaccount_suggestion_rules()
+        if not rules:
+            return SQL("NULL::int4")
+        return SQL(
+            "(CASE %s END)",
+            SQL(" ").join(
+                SQL("WHEN %s >= %s AND %s = %s THEN %s", score, minimum, company, company_id, id_)
+                if company_id
+                else SQL("WHEN %s >= %s THEN %s", score, minimum, id_)
+                for company_id, (id_, _rank, minimum) in rules
+            ),
+        )

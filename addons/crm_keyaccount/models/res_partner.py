@@ -23,13 +23,16 @@ FIGURE_FIELDS = {
     "keyaccount_partnership_score": "partnership_score",
     "keyaccount_influence_score": "influence_score",
     "keyaccount_score": "score",
-    "keyaccount_suggested_title_id": "suggested_title_id",
     "keyaccount_class_a_periods": "class_a_periods",
 }
 
 
 # Figures computed from the stored ones.
-COMPUTED_FIGURES = ("keyaccount_revenue_share", "keyaccount_title_differs")
+COMPUTED_FIGURES = (
+    "keyaccount_revenue_share",
+    "keyaccount_suggested_title_id",
+    "keyaccount_title_differs",
+)
 
 
 def _figure(field_name):
@@ -202,17 +205,18 @@ class ResPartner(models.Model):
             {partner._keyaccount_figure_key() for partner in self}
         )
         titles = self.env["crm.keyaccount.title"]
+        rules = titles._keyaccount_suggestion_rules()
         companies = self.env["res.company"].browse({key[1] for key in figures})
         company_totals = {company.id: company.keyaccount_revenue_total for company in companies}
         for partner in self:
+            company_id = partner._keyaccount_figure_key()[1]
             values = figures.get(partner._keyaccount_figure_key(), DEFAULT_VALUES)
             for field_name, column in FIGURE_FIELDS.items():
-                value = values[column]
-                partner[field_name] = (
-                    titles.browse(value) if column == "suggested_title_id" else value
-                )
-            revenue = values["revenue"]
-            total = company_totals.get(partner._keyaccount_figure_key()[1])
+                partner[field_name] = values[column]
+            partner.keyaccount_suggested_title_id = titles.browse(
+                titles._keyaccount_suggestion(values["score"], company_id, rules)
+            )
+            revenue, total = values["revenue"], company_totals.get(company_id)
             partner.keyaccount_revenue_share = (
                 revenue * 100.0 / total if revenue > 0 and total else 0.0
             )
@@ -262,12 +266,18 @@ class ResPartner(models.Model):
                 self.env.company.id,
             ),
         )
-        if fname == "keyaccount_title_differs":
+        if fname in ("keyaccount_suggested_title_id", "keyaccount_title_differs"):
+            suggestion = self.env["crm.keyaccount.title"]._keyaccount_suggestion_sql(
+                SQL("COALESCE(%s, 0.0)", SQL.identifier(figure, "score")),
+                SQL("COALESCE(%s, %s)", SQL.identifier(alias, "company_id"), self.env.company.id),
+            )
+            if fname == "keyaccount_suggested_title_id":
+                return suggestion
             return SQL(
                 "(COALESCE(%s, FALSE) AND %s IS DISTINCT FROM %s)",
                 super()._field_to_sql(alias, "keyaccount_title_manual", query, flush),
                 super()._field_to_sql(alias, "keyaccount_title_id", query, flush),
-                SQL.identifier(figure, "suggested_title_id"),
+                suggestion,
             )
         if fname == "keyaccount_revenue_share":
             # revenue / total of the company's last ranking (see the ranking)
@@ -281,8 +291,6 @@ class ResPartner(models.Model):
                 SQL.identifier(figure, "company_id"),
             )
         column = FIGURE_FIELDS[fname]
-        if DEFAULT_VALUES[column] is None:
-            return SQL.identifier(figure, column)
         return SQL("COALESCE(%s, %s)", SQL.identifier(figure, column), DEFAULT_VALUES[column])
 
     def _keyaccount_search_figure(self, fname, operator, value):
@@ -362,6 +370,16 @@ class ResPartner(models.Model):
         result = super().write(vals | extra)
         if changed:
             changed._keyaccount_log_title_change(old_titles, automatic)
+        return result
+
+    def unlink(self):
+        partner_ids = self.ids
+        result = super().unlink()
+        # the figures have no foreign key to cascade (see crm_keyaccount_figure.py)
+        self.env.cr.execute(
+            SQL("DELETE FROM crm_keyaccount_figure WHERE partner_id = ANY(%s)", partner_ids)
+        )
+        self.env["crm.keyaccount.figure"].invalidate_model()
         return result
 
     def _keyaccount_log_title_change(self, old_titles, automatic):

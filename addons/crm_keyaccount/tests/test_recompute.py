@@ -111,6 +111,28 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self.assertEqual(dict(self.env.cr.fetchall()), before)
         self.assertEqual((self.p3.keyaccount_revenue, self.p3.keyaccount_abc_class), (400.0, "a"))
 
+    def test_figures_go_with_their_partner(self):
+        Figure = self.env["crm.keyaccount.figure"]
+        leader = self._customer("Short-Lived Leader", keyaccount_industry_leader=True)
+        self._recompute()
+        figures = Figure.search([("partner_id", "=", leader.id)])  # shared: both companies
+        self.assertEqual(figures.mapped("influence_score"), [40.0, 40.0])
+        leader_id = leader.id
+        leader.unlink()
+        self.assertFalse(Figure.search([("partner_id", "=", leader_id)]))
+        # rows left by a partner removed outside the ORM are collected daily
+        self.env.cr.execute(
+            "INSERT INTO crm_keyaccount_figure (partner_id, company_id, score)"
+            " SELECT MAX(id) + 1000, %s, 10.0 FROM res_partner",
+            [self.company_1.id],
+        )
+        figures = Figure.search([])
+        kept = figures.filtered(lambda figure: figure.partner_id.exists())
+        self.assertEqual(len(kept), len(figures) - 1)
+        Figure._gc_orphan_figures()
+        self.assertEqual(Figure.search([]), kept)
+        self.assertEqual(self.p1.keyaccount_revenue, 600.0)
+
     def test_figures_search_sort_and_group_in_sql(self):
         self._recompute()
         Partner = self.env["res.partner"]

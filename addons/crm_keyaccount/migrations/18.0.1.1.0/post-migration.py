@@ -18,10 +18,14 @@ OLD_COLUMNS = {
     "partnership_score": "keyaccount_partnership_score",
     "influence_score": "keyaccount_influence_score",
     "score": "keyaccount_score",
-    "suggested_title_id": "keyaccount_suggested_title_id",
     "class_a_periods": "keyaccount_class_a_periods",
 }
-DROPPED = [*OLD_COLUMNS.values(), "keyaccount_revenue_share", "keyaccount_title_differs"]
+DROPPED = [
+    *OLD_COLUMNS.values(),
+    "keyaccount_revenue_share",
+    "keyaccount_suggested_title_id",
+    "keyaccount_title_differs",
+]
 
 
 def migrate(cr, version):
