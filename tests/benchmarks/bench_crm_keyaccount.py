@@ -6,9 +6,9 @@ the last 18 months (about a third of them outside the 12-month window), then
 times:
 
 - ``env["res.partner"]._keyaccount_recompute()`` on the first run (the
-  initial ranking: every customer's revenue, class, share, scores and
-  suggestion are written to ``crm_keyaccount_figure``), on a second run where nothing changed, and after
-  a day of business (1 % more invoices, dated today: their customers'
+  initial ranking: a row of revenue, class and scores is inserted in
+  ``crm_keyaccount_figure`` for every customer), on a second run where
+  nothing changed, and after a day of business (1 % more invoices, dated today: their customers'
   figures and any class change are written, class-A notes posted);
 - a plain SQL query computing the same revenue ranking (revenue per
   commercial partner over the window, ranked, with the running share of the

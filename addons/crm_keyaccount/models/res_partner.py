@@ -206,7 +206,8 @@ class ResPartner(models.Model):
         )
         titles = self.env["crm.keyaccount.title"]
         rules = titles._keyaccount_suggestion_rules()
-        companies = self.env["res.company"].browse({key[1] for key in figures})
+        # sudo: the base of the shares, whichever companies the user may open
+        companies = self.env["res.company"].sudo().browse({key[1] for key in figures})
         company_totals = {company.id: company.keyaccount_revenue_total for company in companies}
         for partner in self:
             company_id = partner._keyaccount_figure_key()[1]
