@@ -354,7 +354,7 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         for index in range(30):
             self._invoice(self._customer(f"Extra {index}"), 10.0 + index, "2026-04-01")
         self.env.flush_all()
-        # per company: revenue, opportunities, assessments, titles, scope, one
-        # batched UPDATE, notes in bulk; the same count for 30 or 30,000 partners
-        with self.assertQueryCount(24):
+        # per company: the title rules, the ranking statement (figures computed
+        # and written), notes in bulk; the same count for 30 or 30,000 partners
+        with self.assertQueryCount(17):
             self._recompute()
