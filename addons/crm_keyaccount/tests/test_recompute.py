@@ -168,6 +168,14 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
             Partner.search([*scope, ("keyaccount_suggested_title_id", "=", False)]),
             customers.filtered(lambda p: not p.keyaccount_suggested_title_id),
         )
+        # by title name, including the customers without a suggestion for "not"
+        title = customers.keyaccount_suggested_title_id[:1]
+        self.assertTrue(title)
+        named = customers.filtered(lambda p: p.keyaccount_suggested_title_id == title)
+        by_name = [*scope, ("keyaccount_suggested_title_id", "=ilike", title.name)]
+        self.assertEqual(Partner.search(by_name), named)
+        by_name[-1] = ("keyaccount_suggested_title_id", "not ilike", title.name)
+        self.assertEqual(Partner.search(by_name), customers - named)
         fields = Partner.fields_get(["keyaccount_revenue", "keyaccount_abc_class"])
         self.assertTrue(fields["keyaccount_revenue"]["sortable"])
         self.assertTrue(fields["keyaccount_abc_class"]["groupable"])
