@@ -59,6 +59,11 @@ class TestKeyaccountSecurity(KeyaccountCommon):
             },
             "crm.keyaccount.question": {"name": "Is it loyal?"},
             "crm.keyaccount.title": {"name": "Platinum", "min_score": 90.0},
+            "crm.keyaccount.figure": {
+                "partner_id": account.id,
+                "company_id": self.company.id,
+                "revenue": 1000.0,
+            },
         }[model]
 
     def _allowed(self, user, model, values):
@@ -83,7 +88,9 @@ class TestKeyaccountSecurity(KeyaccountCommon):
             raise _Rollback()
         return allowed
 
-    def _assert_matrix(self, model, own_user_ops, manager_ops=ALL, shared=False):
+    def _assert_matrix(
+        self, model, own_user_ops, manager_ops=ALL, shared=False, sales_manager_ops=()
+    ):
         own = self._values(model, self.account)
         other = self._values(model, self.other_account)
         expected = [
@@ -91,7 +98,11 @@ class TestKeyaccountSecurity(KeyaccountCommon):
             (self.user_ka_user, other, own_user_ops if shared else set()),
             (self.user_ka_manager, other, manager_ops),
             (self.user_salesman, own, {"read"} if model == "crm.keyaccount.title" else set()),
-            (self.user_sales_manager, own, {"read"} if model == "crm.keyaccount.title" else set()),
+            (
+                self.user_sales_manager,
+                other,
+                {"read"} if model == "crm.keyaccount.title" else set(sales_manager_ops),
+            ),
             (self.user_portal, own, set()),
         ]
         for user, values, operations in expected:
@@ -106,6 +117,10 @@ class TestKeyaccountSecurity(KeyaccountCommon):
 
     def test_matrix_title_history(self):
         self._assert_matrix("crm.keyaccount.title.history", {"read"}, {"read", "unlink"})
+
+    def test_matrix_figure(self):
+        # written by the ranking only; read like the sensitive partner fields
+        self._assert_matrix("crm.keyaccount.figure", {"read"}, {"read"}, sales_manager_ops={"read"})
 
     def test_matrix_team_member(self):
         self._assert_matrix("crm.keyaccount.team.member", ALL)
