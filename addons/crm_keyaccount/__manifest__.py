@@ -18,6 +18,7 @@
         "data/crm_keyaccount_question_data.xml",
         "views/crm_keyaccount_title_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_keyaccount_figure_views.xml",
         "views/crm_keyaccount_plan_views.xml",
         "views/crm_keyaccount_assessment_views.xml",
         "views/res_config_settings_views.xml",

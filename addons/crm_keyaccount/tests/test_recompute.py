@@ -90,6 +90,21 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         figures = self.env["crm.keyaccount.figure"].search([("partner_id", "=", self.p6.id)])
         self.assertEqual(figures.company_id, self.company_2)
         self.assertEqual(figures.revenue, 5000.0)
+        # the managers' report compares the companies side by side
+        Figure = self.env["crm.keyaccount.figure"].with_context(
+            allowed_company_ids=(self.company_1 | self.company_2).ids
+        )
+        action = self.env.ref("crm_keyaccount.crm_keyaccount_figure_action")
+        views = Figure.get_views([(False, "pivot"), (False, "list"), (False, "search")])
+        self.assertEqual(set(views["views"]), {"pivot", "list", "search"})
+        self.assertEqual(action.res_model, Figure._name)
+        by_company = Figure._read_group(
+            [("abc_class", "=", "a")], ["company_id"], ["revenue:sum", "__count"]
+        )
+        self.assertEqual(
+            sorted((company.id, revenue, count) for company, revenue, count in by_company),
+            [(self.company_1.id, 800.0, 2), (self.company_2.id, 8000.0, 2)],
+        )
         # q1 belongs to company 2: its figures are those of company 2 wherever it is read
         self.assertEqual(self.q1.keyaccount_revenue, 3000.0)
         self.assertEqual(self.q1.keyaccount_currency_id, self.company_2.currency_id)
