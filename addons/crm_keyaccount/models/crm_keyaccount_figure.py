@@ -33,7 +33,7 @@ FIGURE_COLUMNS = (
     ("score", "float8", 0.0),
     ("class_a_periods", "int4", 0),
 )
-DEFAULT_FIGURES = tuple(default for _column, _type, default in FIGURE_COLUMNS)
+FIGURE_NAMES = tuple(column for column, _type, _default in FIGURE_COLUMNS)
 
 
 class CrmKeyaccountFigure(models.Model):
@@ -118,9 +118,6 @@ class CrmKeyaccountFigure(models.Model):
             (row[0], row[1]): dict(zip(FIGURE_NAMES, normalise(row[2:]), strict=True))
             for row in self.env.execute_query(query)
         }
-
-
-FIGURE_NAMES = tuple(column for column, _type, _default in FIGURE_COLUMNS)
 
 
 def normalise(values):
