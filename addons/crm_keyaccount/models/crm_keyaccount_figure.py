@@ -34,6 +34,13 @@ FIGURE_COLUMNS = (
     ("class_a_periods", "int4", 0),
 )
 FIGURE_NAMES = tuple(column for column, _type, _default in FIGURE_COLUMNS)
+DEFAULT_FIGURES = {column: default for column, _type, default in FIGURE_COLUMNS}
+
+
+def figure_sql(alias, column):
+    """SQL of the figure ``column`` of the row ``alias``: its default where
+    there is no row (or the value is missing)."""
+    return SQL("COALESCE(%s, %s)", SQL.identifier(alias, column), DEFAULT_FIGURES[column])
 
 
 class CrmKeyaccountFigure(models.Model):
@@ -110,22 +117,11 @@ class CrmKeyaccountFigure(models.Model):
               JOIN unnest(%s::int4[], %s::int4[]) AS k(partner_id, company_id)
                 ON k.partner_id = figure.partner_id AND k.company_id = figure.company_id
             """,
-            SQL(", ").join(SQL.identifier("figure", column) for column in FIGURE_NAMES),
+            SQL(", ").join(figure_sql("figure", column) for column in FIGURE_NAMES),
             list(partner_ids),
             list(company_ids),
         )
         return {
-            (row[0], row[1]): dict(zip(FIGURE_NAMES, normalise(row[2:]), strict=True))
+            (row[0], row[1]): dict(zip(FIGURE_NAMES, row[2:], strict=True))
             for row in self.env.execute_query(query)
         }
-
-
-def normalise(values):
-    """Figures of a row, with the default for a missing value and the
-    revenue as a float."""
-    figures = [
-        default if value is None else value
-        for value, (_column, _type, default) in zip(values, FIGURE_COLUMNS, strict=True)
-    ]
-    figures[0] = round(float(figures[0]), 2)
-    return tuple(figures)

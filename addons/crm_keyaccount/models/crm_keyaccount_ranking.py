@@ -15,7 +15,7 @@ from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import keyaccount as ka
-from .crm_keyaccount_figure import FIGURE_COLUMNS, FIGURE_NAMES
+from .crm_keyaccount_figure import FIGURE_NAMES, figure_sql
 
 
 class CrmKeyaccountRanking(models.AbstractModel):
@@ -141,18 +141,15 @@ class CrmKeyaccountRanking(models.AbstractModel):
         title_model = self.env["crm.keyaccount.title"]
         suggestion = title_model._keyaccount_suggestion_sql(SQL("scored.score"), company.id)
         old_suggestion = title_model._keyaccount_suggestion_sql(
-            SQL("COALESCE(old.score, 0.0)"), company.id
+            figure_sql("old", "score"), company.id
         )
         weights = company._keyaccount_weights()
         # the stored figures, a missing row meaning the defaults
         old_columns = SQL(", ").join(
-            SQL("old.%s AS %s", SQL.identifier(name), SQL.identifier(f"old_{name}"))
+            SQL("%s AS %s", figure_sql("old", name), SQL.identifier(f"old_{name}"))
             for name in FIGURE_NAMES
         )
-        old = SQL(", ").join(
-            SQL("COALESCE(new.%s, %s)", SQL.identifier(f"old_{name}"), default)
-            for name, _type, default in FIGURE_COLUMNS
-        )
+        old = SQL(", ").join(SQL("new.%s", SQL.identifier(f"old_{name}")) for name in FIGURE_NAMES)
         new = SQL(", ").join(SQL("new.%s", SQL.identifier(name)) for name in FIGURE_NAMES)
         return SQL(
             """
@@ -225,8 +222,8 @@ class CrmKeyaccountRanking(models.AbstractModel):
                        %(suggestion)s AS suggested_title_id,
                        %(old_suggestion)s AS old_suggested_title_id,
                        -- roll_periods()
-                       ((CASE WHEN %(new_period)s THEN COALESCE(old.class_a_periods, 0) << 1
-                              ELSE COALESCE(old.class_a_periods, 0) & ~1 END)
+                       ((CASE WHEN %(new_period)s THEN %(old_periods)s << 1
+                              ELSE %(old_periods)s & ~1 END)
                          | (scored.abc_class = 'a')::int) & %(periods_mask)s AS class_a_periods,
                        %(old_columns)s
                   FROM scored
@@ -245,13 +242,13 @@ class CrmKeyaccountRanking(models.AbstractModel):
                  WHERE (%(new)s) IS DISTINCT FROM (%(old)s)
                     ON CONFLICT (partner_id, company_id) DO UPDATE SET %(assignments)s
             )
-            SELECT new.id, COALESCE(new.old_abc_class, 'c'), new.abc_class,
+            SELECT new.id, new.old_abc_class, new.abc_class,
                    new.old_suggested_title_id, new.suggested_title_id,
                    new.managed AND (new.own OR %(title_company)s),
                    new.managed AND (new.own OR %(title_company)s) AND NOT new.manual
                      AND new.title_id IS DISTINCT FROM new.suggested_title_id
               FROM new
-             WHERE (COALESCE(new.old_abc_class, 'c') = 'a') <> (new.abc_class = 'a')
+             WHERE (new.old_abc_class = 'a') <> (new.abc_class = 'a')
                 OR new.managed AND (new.own OR %(title_company)s) AND (
                        new.old_suggested_title_id IS DISTINCT FROM new.suggested_title_id
                        OR NOT new.manual AND new.title_id IS DISTINCT FROM new.suggested_title_id)
@@ -275,6 +272,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
             periods_mask=(1 << ka.STABILITY_PERIODS) - 1,
             old=old,
             old_columns=old_columns,
+            old_periods=figure_sql("old", "class_a_periods"),
             new=new,
             names=SQL(", ").join(SQL.identifier(name) for name in FIGURE_NAMES),
             assignments=SQL(", ").join(

@@ -5,7 +5,7 @@ from odoo.tools import SQL, Query
 
 from ..tools import keyaccount as ka
 from .crm_keyaccount_assessment import HEALTH_TRENDS
-from .crm_keyaccount_figure import ABC_CLASSES, FIGURE_COLUMNS
+from .crm_keyaccount_figure import ABC_CLASSES, DEFAULT_FIGURES, figure_sql
 
 # Revenue, share and score: key-account users and managers, and sales managers.
 SENSITIVE_GROUPS = "crm_keyaccount.crm_keyaccount_group_user,sales_team.group_sale_manager"
@@ -14,7 +14,6 @@ SENSITIVE_GROUPS = "crm_keyaccount.crm_keyaccount_group_user,sales_team.group_sa
 # crm.keyaccount.figure. They are read from the figure row of the commercial
 # partner in the current company; in SQL (search, sort, group by) they are a
 # join on that row, a missing row meaning the default figures.
-DEFAULT_VALUES = {column: default for column, _type, default in FIGURE_COLUMNS}
 FIGURE_FIELDS = {
     "keyaccount_revenue": "revenue",
     "keyaccount_abc_class": "abc_class",
@@ -193,8 +192,7 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_keyaccount_currency_id(self):
         for partner in self:
-            company = partner.company_id or self.env.company
-            partner.keyaccount_currency_id = company.currency_id
+            partner.keyaccount_currency_id = partner._keyaccount_company().currency_id
 
     @api.depends(
         "commercial_partner_id", "company_id", "keyaccount_title_id", "keyaccount_title_manual"
@@ -210,8 +208,9 @@ class ResPartner(models.Model):
         companies = self.env["res.company"].sudo().browse({key[1] for key in figures})
         company_totals = {company.id: company.keyaccount_revenue_total for company in companies}
         for partner in self:
-            company_id = partner._keyaccount_figure_key()[1]
-            values = figures.get(partner._keyaccount_figure_key(), DEFAULT_VALUES)
+            key = partner._keyaccount_figure_key()
+            company_id = key[1]
+            values = figures.get(key, DEFAULT_FIGURES)
             for field_name, column in FIGURE_FIELDS.items():
                 partner[field_name] = values[column]
             partner.keyaccount_suggested_title_id = titles.browse(
@@ -237,13 +236,15 @@ class ResPartner(models.Model):
             ]
         )
 
-    def _keyaccount_figure_key(self):
-        """``(commercial partner id, company id)`` of the figures shown on the
-        partner: those of its company, or of the current company for a partner
-        shared between companies."""
+    def _keyaccount_company(self):
+        """The company whose figures the partner shows: its own, or the current
+        company for a partner shared between companies."""
         self.ensure_one()
-        company = self.company_id or self.env.company
-        return self.commercial_partner_id._origin.id, company._origin.id
+        return self.company_id or self.env.company
+
+    def _keyaccount_figure_key(self):
+        """``(commercial partner id, company id)`` of the figures shown on the partner."""
+        return self.commercial_partner_id._origin.id, self._keyaccount_company()._origin.id
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
         """The figures in SQL: a column of the commercial partner's figure row
@@ -253,24 +254,24 @@ class ResPartner(models.Model):
         if query is None:
             raise ValueError(f"Cannot convert {self._fields[fname]} to SQL without a query")
         self.check_field_access_rights("read", [fname])
+        # the SQL side of _keyaccount_company()
+        company = SQL("COALESCE(%s, %s)", SQL.identifier(alias, "company_id"), self.env.company.id)
         figure = query.make_alias(alias, "keyaccount_figure")
         query.add_join(
             "LEFT JOIN",
             figure,
             "crm_keyaccount_figure",
             SQL(
-                "%s = %s AND %s = COALESCE(%s, %s)",
+                "%s = %s AND %s = %s",
                 SQL.identifier(figure, "partner_id"),
                 SQL.identifier(alias, "commercial_partner_id"),
                 SQL.identifier(figure, "company_id"),
-                SQL.identifier(alias, "company_id"),
-                self.env.company.id,
+                company,
             ),
         )
         if fname in ("keyaccount_suggested_title_id", "keyaccount_title_differs"):
             suggestion = self.env["crm.keyaccount.title"]._keyaccount_suggestion_sql(
-                SQL("COALESCE(%s, 0.0)", SQL.identifier(figure, "score")),
-                SQL("COALESCE(%s, %s)", SQL.identifier(alias, "company_id"), self.env.company.id),
+                figure_sql(figure, "score"), company
             )
             if fname == "keyaccount_suggested_title_id":
                 return suggestion
@@ -291,8 +292,7 @@ class ResPartner(models.Model):
                 revenue,
                 SQL.identifier(figure, "company_id"),
             )
-        column = FIGURE_FIELDS[fname]
-        return SQL("COALESCE(%s, %s)", SQL.identifier(figure, column), DEFAULT_VALUES[column])
+        return figure_sql(figure, FIGURE_FIELDS[fname])
 
     def _keyaccount_search_figure(self, fname, operator, value):
         """Search on a figure: the partners whose figure matches, in SQL."""
@@ -392,7 +392,7 @@ class ResPartner(models.Model):
             [
                 {
                     "partner_id": partner.id,
-                    "company_id": (partner.company_id or self.env.company).id,
+                    "company_id": partner._keyaccount_company().id,
                     "old_title_id": old_titles[partner.id],
                     "new_title_id": partner.keyaccount_title_id.id,
                     "user_id": self.env.user.id,
