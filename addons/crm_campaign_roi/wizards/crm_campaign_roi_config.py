@@ -20,7 +20,7 @@ class CrmCampaignRoiConfig(models.TransientModel):
     @api.model_create_multi
     def create(self, vals_list):
         # The related fields would write the company as the current user, who
-        # may not edit companies: keep them aside and apply them in action_apply.
+        # may not edit companies: keep them aside and write them with _apply.
         self_vals = []
         for vals in vals_list:
             vals["company_id"] = self.env.company.id

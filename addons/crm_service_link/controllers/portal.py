@@ -1,10 +1,10 @@
+import contextlib
+
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
-
-from ..models.crm_service_request import RATINGS
 
 
 class ServiceRequestPortal(CustomerPortal):
@@ -90,6 +90,6 @@ class ServiceRequestPortal(CustomerPortal):
             request_sudo = self._document_check_access("crm.service.request", request_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if request_sudo.is_closed and rating in dict(RATINGS):
+        with contextlib.suppress(UserError):  # not closed, or not a rating: nothing to rate
             request_sudo.action_rate(rating, comment)
         return request.redirect(request_sudo.access_url)

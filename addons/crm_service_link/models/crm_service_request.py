@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .crm_service_sla_policy import PRIORITIES
 
@@ -190,4 +191,8 @@ class CrmServiceRequest(models.Model):
     def action_rate(self, rating, comment=False):
         """Rate the resolution (from the portal); only closed requests."""
         self.ensure_one()
+        if not self.is_closed:
+            raise UserError(self.env._("Only a closed request can be rated."))
+        if rating not in dict(RATINGS):
+            raise UserError(self.env._("Choose a rating from 1 to 5."))
         self.write({"customer_rating": rating, "customer_rating_comment": comment})

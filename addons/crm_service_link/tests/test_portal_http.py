@@ -24,8 +24,9 @@ class TestPortalRoutes(HttpCase):
             {"name": "Mine", "partner_id": cls.customer.id, "stage_id": solved.id}
         )
         other = cls.env["res.partner"].create({"name": "Someone Else", "is_company": True})
+        # closed too, so that only the access check keeps it from being rated
         cls.other = cls.env["crm.service.request"].create(
-            {"name": "Not mine", "partner_id": other.id}
+            {"name": "Not mine", "partner_id": other.id, "stage_id": solved.id}
         )
 
     def test_portal_pages_and_rating(self):
@@ -50,8 +51,11 @@ class TestPortalRoutes(HttpCase):
         self.mine.invalidate_recordset()
         self.assertEqual(self.mine.customer_rating, "4")
         self.assertEqual(self.mine.customer_rating_comment, "Quick")
-        self.url_open(
+        response = self.url_open(
             f"/my/service-requests/{self.other.id}/rate",
             data={"rating": "1", "csrf_token": http.Request.csrf_token(self)},
+            allow_redirects=False,
         )
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
         self.assertFalse(self.other.customer_rating)

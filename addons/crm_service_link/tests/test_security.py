@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 
 from .test_handoff import HandoffCommon
@@ -115,14 +115,8 @@ class TestPermissionMatrix(HandoffCommon):
         self.assertFalse(self.handoff.exists())
 
     def test_handoff_lines(self):
-        sales_and_service = {
-            "service": "crwu",
-            "manager": "crwu",
-            "salesman": "crwu",
-            "salesman_2": "c",
-        }
-        # salesman_2 can create a line only on a handoff they see: none here
-        sales_and_service.pop("salesman_2")
+        # salesman_2 sees no handoff here, so none of its lines either
+        sales_and_service = {"service": "crwu", "manager": "crwu", "salesman": "crwu"}
         self.check(
             self.handoff.contact_line_ids[0],
             sales_and_service,
@@ -235,5 +229,12 @@ class TestPortal(HandoffCommon):
                 as_portal.read([fname])
 
     def test_portal_rating_only_when_closed(self):
+        with self.assertRaisesRegex(UserError, "Only a closed request"):
+            self.request.action_rate("5", "Great")
+        self.assertFalse(self.request.customer_rating)
+        self.request.stage_id = self.stage_solved
+        with self.assertRaisesRegex(UserError, "from 1 to 5"):
+            self.request.action_rate("9", "Too good")
+        self.assertFalse(self.request.customer_rating)
         self.request.action_rate("5", "Great")
         self.assertEqual(self.request.customer_rating, "5")
