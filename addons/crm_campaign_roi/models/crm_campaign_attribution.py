@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, groupby
 
 from ..tools.attribution import MODELS, model_weights, split_amount
@@ -71,13 +72,36 @@ class CrmCampaignAttribution(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
     company_id = fields.Many2one("res.company", readonly=True, required=True, index=True)
 
-    def init(self):
-        self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS crm_campaign_attribution_conversion_idx "
-                "ON crm_campaign_attribution (conversion_model, conversion_id)"
+    _sql_constraints = [
+        (
+            "conversion_model_touch_uniq",
+            "UNIQUE(conversion_model, conversion_id, attribution_model, touch_id)",
+            "A touch is attributed only once per conversion and attribution model.",
+        ),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_engine(self):
+        self._check_engine()
+
+    def _check_engine(self):
+        """Attribution lines are written by the engine only (in SQL or as sudo)."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Attribution lines are computed from the touches and conversions; "
+                    "they cannot be created, changed or deleted by hand."
+                )
             )
-        )
 
     # ------------------------------------------------------------------
     # Engine
@@ -87,9 +111,10 @@ class CrmCampaignAttribution(models.Model):
         """Replace the lines of these conversions (incremental path).
 
         Runs a constant number of queries whatever the number of touches:
-        a DELETE, one SELECT of the conversions with their eligible touches
-        (sorted by date then id), and one INSERT of every model's lines.
-        Records that are no longer conversions simply lose their lines.
+        a DELETE (with the lock of the conversions), one SELECT of the
+        conversions with their eligible touches (sorted by date then id), and
+        one INSERT of every model's lines. Records that are no longer
+        conversions simply lose their lines.
         """
         if not conversion_ids:
             return
@@ -97,8 +122,9 @@ class CrmCampaignAttribution(models.Model):
         cr = self.env.cr
         cr.execute(
             SQL(
-                "DELETE FROM crm_campaign_attribution "
+                "WITH locked AS (%s) DELETE FROM crm_campaign_attribution "
                 "WHERE conversion_model = %s AND conversion_id = ANY(%s)",
+                self._lock_conversions(conversion_model, conversion_ids),
                 conversion_model,
                 list(conversion_ids),
             )
@@ -121,6 +147,24 @@ class CrmCampaignAttribution(models.Model):
         if values:
             self._insert_lines(values)
         self.invalidate_model()
+
+    @api.model
+    def _lock_conversions(self, conversion_model, conversion_ids):
+        """SQL serialising the refreshes of these conversions.
+
+        A no-op UPDATE of the source rows, not only a row lock: Odoo runs
+        transactions in REPEATABLE READ, where a transaction that waited for a
+        row that another one *updated* and committed fails with a
+        serialization error, and Odoo retries it on a fresh snapshot. Two
+        concurrent refreshes of one conversion therefore never both insert
+        lines computed from snapshots that miss each other's touches.
+        """
+        table = SQL.identifier(self.env[conversion_model]._table)
+        return SQL(
+            "UPDATE %s SET write_date = write_date WHERE id = ANY(%s) RETURNING id",
+            table,
+            list(conversion_ids),
+        )
 
     @api.model
     def _lines_from_touches(self, rows):

@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.integrity import refuse_engine_fields
 from ..tools.mailing import TRACE_EVENTS, trace_touch_events
+
+# Set by the capture only (the document a touch was captured from).
+ORIGIN_FIELDS = ("res_model", "res_id")
 
 # Touch types that show the contact responded (used for the response rate).
 RESPONSE_TYPES = ("lead", "opportunity", "order", "mail_click", "mail_reply", "ad_click", "event")
@@ -85,6 +89,7 @@ class CrmCampaignTouch(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        refuse_engine_fields(self, vals_list, ORIGIN_FIELDS)
         vals_list = self._deduplicate(vals_list)
         touches = super().create(vals_list)
         # Back-dated touches (manual entry, import) may change past conversions.
@@ -97,6 +102,7 @@ class CrmCampaignTouch(models.Model):
         return touches
 
     def write(self, vals):
+        refuse_engine_fields(self, [vals], ORIGIN_FIELDS)
         tracked = {"touch_date", "partner_id", "contact_id", "lead_id", "campaign_id", "company_id"}
         if tracked.isdisjoint(vals):
             return super().write(vals)
@@ -227,10 +233,12 @@ class CrmCampaignTouch(models.Model):
 
     @api.model
     def _capture(self, records, touch_type, lead_field=None):
-        """Record a touch for each record carrying a campaign (leads, orders)."""
-        if self.env.context.get("campaign_roi_skip_capture"):
-            # historical imports (and the demo data) bring their own touches
-            return
+        """Record a touch for each record carrying a campaign (leads, orders).
+
+        Idempotent: a record gets at most one touch of each type per campaign,
+        so capturing the same event twice (e.g. a second write of the same
+        campaign) records nothing new. No context key turns the capture off.
+        """
         vals_list = []
         for record in records.filtered("campaign_id"):
             lead = record if lead_field == "self" else (record[lead_field] if lead_field else None)
@@ -247,10 +255,27 @@ class CrmCampaignTouch(models.Model):
                     "company_id": (record.company_id or self.env.company).id,
                 }
             )
-        if vals_list:
-            # Touches are derived data of records the user may edit; salespeople
-            # have no direct access to the touch model, hence sudo.
-            self.sudo().create(vals_list)
+        if not vals_list:
+            return
+        # Touches are derived data of records the user may edit; salespeople
+        # have no direct access to the touch model (nor always to the lead of
+        # an order), hence sudo. Only the values built above are written.
+        Touch = self.sudo()
+        known = {
+            (touch.res_id, touch.touch_type, touch.campaign_id.id)
+            for touch in Touch.search_fetch(
+                [("res_model", "=", records._name), ("res_id", "in", records.ids)],
+                ["res_id", "touch_type", "campaign_id"],
+            )
+        }
+        new = []
+        for vals in vals_list:
+            key = (vals["res_id"], vals["touch_type"], vals["campaign_id"])
+            if key not in known:
+                known.add(key)
+                new.append(vals)
+        if new:
+            Touch.create(new)
 
     @api.model
     def _cron_capture_mailing_traces(self):

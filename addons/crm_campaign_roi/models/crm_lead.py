@@ -55,6 +55,13 @@ class CrmLead(models.Model):
         self.env["crm.campaign.attribution"]._refresh_conversions(self._name, ids)
         return res
 
+    def _update_revenues_from_so(self, order):
+        # sudo: confirming an order raises the expected revenue of its
+        # opportunity (sale_crm). A salesman may confirm his own order linked
+        # to an opportunity he cannot edit; only that revenue is written, and
+        # the attribution of the conversion is refreshed by write().
+        return super(CrmLead, self.sudo())._update_revenues_from_so(order)
+
     def _campaign_roi_is_won(self):
         self.ensure_one()
         return self.active and self.stage_id.is_won

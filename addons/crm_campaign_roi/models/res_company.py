@@ -1,5 +1,10 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+from ..tools.integrity import check_numbers
 
 ATTRIBUTION_MODEL_SELECTION = [
     ("first_touch", "First touch"),
@@ -25,6 +30,19 @@ ROI_SETTING_FIELDS = (
     "campaign_roi_lookback_days",
     "campaign_roi_half_life_days",
     "campaign_roi_default_model",
+    "campaign_roi_weight_first",
+    "campaign_roi_weight_middle",
+    "campaign_roi_weight_last",
+)
+# Sensible ranges of the numeric settings (checked before anything is written).
+ROI_SETTING_LIMITS = {
+    "campaign_roi_lookback_days": (1, 3650),
+    "campaign_roi_half_life_days": (0.1, 3650.0),
+    "campaign_roi_weight_first": (0.0, 1.0),
+    "campaign_roi_weight_middle": (0.0, 1.0),
+    "campaign_roi_weight_last": (0.0, 1.0),
+}
+ROI_WEIGHT_FIELDS = (
     "campaign_roi_weight_first",
     "campaign_roi_weight_middle",
     "campaign_roi_weight_last",
@@ -76,44 +94,30 @@ class ResCompany(models.Model):
         required=True,
     )
 
-    @api.constrains("campaign_roi_lookback_days", "campaign_roi_half_life_days")
-    def _check_campaign_roi_windows(self):
+    @api.constrains(*ROI_SETTING_LIMITS)
+    def _check_campaign_roi_settings(self):
         for company in self:
-            if company.campaign_roi_lookback_days <= 0:
+            values = {name: company[name] for name in ROI_SETTING_LIMITS}
+            check_numbers(company, values, ROI_SETTING_LIMITS)
+            weights = [company[name] for name in ROI_WEIGHT_FIELDS]
+            if float_compare(math.fsum(weights), 1.0, precision_digits=4):
                 raise ValidationError(
                     self.env._(
-                        "The attribution lookback window of %(company)s must be at least one day.",
+                        "The custom attribution weights of %(company)s (first, middle and "
+                        "last touch) must add up to 100%% (now %(total)s%%).",
                         company=company.name,
-                    )
-                )
-            if company.campaign_roi_half_life_days <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "The time-decay half-life of %(company)s must be positive.",
-                        company=company.name,
+                        total=round(math.fsum(weights) * 100.0, 2),
                     )
                 )
 
-    @api.constrains(
-        "campaign_roi_weight_first", "campaign_roi_weight_middle", "campaign_roi_weight_last"
-    )
-    def _check_campaign_roi_weights(self):
-        for company in self:
-            weights = (
-                company.campaign_roi_weight_first,
-                company.campaign_roi_weight_middle,
-                company.campaign_roi_weight_last,
-            )
-            if min(weights) < 0 or not sum(weights):
-                raise ValidationError(
-                    self.env._(
-                        "The custom attribution weights of %(company)s cannot be negative "
-                        "and at least one must be positive.",
-                        company=company.name,
-                    )
-                )
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_numbers(self, vals, ROI_SETTING_LIMITS)
+        return super().create(vals_list)
 
     def write(self, vals):
+        check_numbers(self, vals, ROI_SETTING_LIMITS)
         changed = self.browse()
         if any(name in vals for name in ROI_SETTING_FIELDS):
             changed = self.filtered(

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .res_company import ROI_SETTING_FIELDS
 
 
 class CrmCampaignRoiSettingsMixin(models.AbstractModel):
@@ -31,7 +33,32 @@ class CrmCampaignRoiSettingsMixin(models.AbstractModel):
     )
     campaign_roi_dedup = fields.Selection(related="company_id.campaign_roi_dedup", readonly=False)
 
+    @api.model
+    def _pop_roi_settings(self, vals):
+        """Take the company settings out of ``vals``, to write them at once.
+
+        Written one by one (as related fields are), the custom weights would
+        fail their 100 % constraint halfway and each setting would recompute
+        the attribution again.
+        """
+        return {
+            name: vals.pop(name)
+            for name in [*ROI_SETTING_FIELDS, "campaign_roi_dedup"]
+            if name in vals
+        }
+
 
 class ResConfigSettings(models.TransientModel):
     _name = "res.config.settings"
     _inherit = ["res.config.settings", "crm.campaign.roi.settings.mixin"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        settings = [self._pop_roi_settings(vals) for vals in vals_list]
+        records = super().create(vals_list)
+        for record, values in zip(records, settings, strict=True):
+            if values:
+                # as the user: only administrators open the settings and may
+                # write their company
+                record.company_id.write(values)
+        return records

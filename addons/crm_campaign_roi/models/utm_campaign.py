@@ -1,9 +1,17 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.integrity import check_numbers, refuse_engine_fields
 from .crm_campaign_touch import RESPONSE_TYPES
 
 ROI_GROUP = "crm_campaign_roi.crm_campaign_roi_group_user"
+# Plan figures entered by people: never negative, never absurd.
+PLAN_LIMITS = {
+    "budget": (0.0, 1e12),
+    "expected_revenue": (0.0, 1e12),
+    "expected_response_rate": (0.0, 100.0),
+}
 
 
 class UtmCampaign(models.Model):
@@ -16,20 +24,24 @@ class UtmCampaign(models.Model):
     )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("utm.campaign", "parent_id", string="Sub-campaigns")
-    # Plan
-    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    # Plan (currency_id is the campaign company's currency, as in sale)
     budget = fields.Monetary(groups=ROI_GROUP)
     expected_revenue = fields.Monetary(groups=ROI_GROUP)
     expected_response_rate = fields.Float(string="Expected Response Rate (%)")
     # Costs (the figures below cover the campaign and all its sub-campaigns,
     # in the currency of the current company)
+    roi_currency_id = fields.Many2one(
+        "res.currency", string="ROI Currency", compute="_compute_roi_currency_id"
+    )
     cost_line_ids = fields.One2many(
         "utm.campaign.cost", "campaign_id", string="Cost Lines", groups=ROI_GROUP
     )
     budget_total = fields.Monetary(
         string="Budget with Sub-campaigns", compute="_compute_roi_kpis", groups=ROI_GROUP
     )
-    actual_cost = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
+    actual_cost = fields.Monetary(
+        compute="_compute_roi_kpis", currency_field="roi_currency_id", groups=ROI_GROUP
+    )
     # Funnel
     lead_count = fields.Integer(string="Leads", compute="_compute_roi_kpis")
     opportunity_count = fields.Integer(string="Opportunities", compute="_compute_roi_kpis")
@@ -39,19 +51,27 @@ class UtmCampaign(models.Model):
     response_count = fields.Integer(string="Responses", compute="_compute_roi_kpis")
     response_rate = fields.Float(string="Response Rate (%)", compute="_compute_roi_kpis")
     # Return
-    attributed_revenue = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
+    attributed_revenue = fields.Monetary(
+        compute="_compute_roi_kpis", currency_field="roi_currency_id", groups=ROI_GROUP
+    )
     won_customer_count = fields.Integer(string="Won Customers", compute="_compute_roi_kpis")
     roi = fields.Float(string="ROI (%)", compute="_compute_roi_kpis", groups=ROI_GROUP)
     roas = fields.Float(string="ROAS", compute="_compute_roi_kpis", groups=ROI_GROUP)
-    cost_per_lead = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
-    cost_per_response = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
-    cost_per_acquisition = fields.Monetary(compute="_compute_roi_kpis", groups=ROI_GROUP)
+    cost_per_lead = fields.Monetary(
+        compute="_compute_roi_kpis", currency_field="roi_currency_id", groups=ROI_GROUP
+    )
+    cost_per_response = fields.Monetary(
+        compute="_compute_roi_kpis", currency_field="roi_currency_id", groups=ROI_GROUP
+    )
+    cost_per_acquisition = fields.Monetary(
+        compute="_compute_roi_kpis", currency_field="roi_currency_id", groups=ROI_GROUP
+    )
     avg_lag_days = fields.Float(string="Average Lag (days)", compute="_compute_roi_kpis")
     median_lag_days = fields.Float(string="Median Lag (days)", compute="_compute_roi_kpis")
 
     @api.depends_context("company")
-    def _compute_currency_id(self):
-        self.currency_id = self.env.company.currency_id
+    def _compute_roi_currency_id(self):
+        self.roi_currency_id = self.env.company.currency_id
 
     @api.depends_context("company", "roi_date_from", "roi_date_to")
     @api.depends("budget", "parent_id", "cost_line_ids.amount_company")
@@ -96,6 +116,48 @@ class UtmCampaign(models.Model):
                 }
             )
 
+    @api.constrains(*PLAN_LIMITS)
+    def _check_plan(self):
+        # sudo: the budget fields are restricted to the ROI groups; a salesman
+        # editing another plan field must still meet the same rule.
+        for campaign in self.sudo():
+            check_numbers(campaign, {name: campaign[name] for name in PLAN_LIMITS}, PLAN_LIMITS)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        refuse_engine_fields(self, vals_list, self._roi_engine_fields())
+        for vals in vals_list:
+            check_numbers(self, vals, PLAN_LIMITS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        refuse_engine_fields(self, [vals], self._roi_engine_fields())
+        check_numbers(self, vals, PLAN_LIMITS)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_roi_history(self):
+        # sudo: only to know whether cost lines or touches (possibly of other
+        # companies, or hidden from the user) would be destroyed.
+        campaigns = self.sudo()
+        costs = campaigns.env["utm.campaign.cost"].search_count(
+            [("campaign_id", "in", self.ids)], limit=1
+        )
+        touches = campaigns.env["crm.campaign.touch"].search_count(
+            [("campaign_id", "in", self.ids)], limit=1
+        )
+        if costs or touches:
+            raise UserError(
+                self.env._(
+                    "Campaigns with cost lines or touchpoints cannot be deleted, so that no "
+                    "cost or attribution is lost. Archive them instead."
+                )
+            )
+
+    @api.model
+    def _roi_engine_fields(self):
+        return [*self._roi_kpi_fields(), "roi_currency_id"]
+
     @api.model
     def _roi_kpi_fields(self):
         return [
@@ -121,8 +183,22 @@ class UtmCampaign(models.Model):
         ``roi_date_from``/``roi_date_to`` (dates, both included) restrict costs
         by date, leads by creation, touches by date and revenue by conversion.
         """
-        date_from = self.env.context.get("roi_date_from")
-        date_to = self.env.context.get("roi_date_to")
+        try:
+            date_from = fields.Date.to_date(self.env.context.get("roi_date_from") or None)
+            date_to = fields.Date.to_date(self.env.context.get("roi_date_to") or None)
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                self.env._("The period of the campaign figures is not a valid date.")
+            ) from error
+        if date_from and date_to and date_from > date_to:
+            raise UserError(
+                self.env._(
+                    "The period of the campaign figures starts on %(date_from)s, after its "
+                    "end on %(date_to)s.",
+                    date_from=date_from,
+                    date_to=date_to,
+                )
+            )
         return SQL(
             "(%(from)s::date IS NULL OR %(column)s >= %(from)s::date) "
             "AND (%(to)s::date IS NULL OR %(column)s < %(to)s::date + 1)",

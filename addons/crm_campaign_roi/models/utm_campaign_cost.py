@@ -1,6 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.integrity import check_numbers, refuse_engine_fields
+
+AMOUNT_LIMITS = {"amount": (0.0, 1e12)}
+# Computed from the amount, its currency and date: never set by hand.
+ENGINE_FIELDS = ("amount_company",)
+
 
 class UtmCampaignCost(models.Model):
     _name = "utm.campaign.cost"
@@ -9,7 +15,15 @@ class UtmCampaignCost(models.Model):
     _check_company_auto = True
 
     # Identity
-    name = fields.Char(string="Description", required=True)
+    name = fields.Char(
+        string="Description",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        help="Defaults to the vendor bill, else to the category and date.",
+    )
     campaign_id = fields.Many2one("utm.campaign", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -51,6 +65,24 @@ class UtmCampaignCost(models.Model):
         ondelete="set null",
         domain="[('move_type', 'in', ('in_invoice', 'in_refund'))]",
     )
+
+    @api.depends("category", "date", "move_id")
+    def _compute_name(self):
+        categories = dict(self._fields["category"]._description_selection(self.env))
+        for line in self:
+            if line.name:
+                continue
+            if line.move_id:
+                # sudo: the bill's reference only names the line; cost managers
+                # may not read invoices.
+                move = line.move_id.sudo()
+                line.name = move.ref or move.name or move.display_name
+            else:
+                line.name = self.env._(
+                    "%(category)s of %(date)s",
+                    category=categories.get(line.category) or self.env._("Cost"),
+                    date=line.date or fields.Date.context_today(line),
+                )
 
     @api.depends("amount", "currency_id", "date", "company_id")
     def _compute_amount_company(self):
@@ -104,3 +136,15 @@ class UtmCampaignCost(models.Model):
                         company=company.name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        refuse_engine_fields(self, vals_list, ENGINE_FIELDS)
+        for vals in vals_list:
+            check_numbers(self, vals, AMOUNT_LIMITS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        refuse_engine_fields(self, [vals], ENGINE_FIELDS)
+        check_numbers(self, vals, AMOUNT_LIMITS)
+        return super().write(vals)

@@ -3,6 +3,9 @@ from . import test_attribution_engine
 from . import test_bad_input
 from . import test_campaign_cost
 from . import test_campaign_kpis
+from . import test_concurrency
+from . import test_engine_fields
+from . import test_rpc
 from . import test_security
 from . import test_touch_capture
 from . import test_ui

@@ -1,5 +1,7 @@
 from datetime import datetime, timedelta
 
+from freezegun import freeze_time
+
 from odoo.tests import TransactionCase, new_test_user
 
 # Conversions in the tests happen at this moment (pinned with freeze_time).
@@ -91,3 +93,19 @@ class CampaignRoiCommon(TransactionCase):
 
     def _amounts(self, conversion, model):
         return [line.amount for line in self._lines(conversion, model)]
+
+
+class CampaignRoiRecordsCommon(CampaignRoiCommon):
+    """Plus a touch, a won lead with its attribution lines and a cost line."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(T0):
+            cls.touch = cls._touch(cls.campaign_a, 10, partner=cls.contact)
+            cls.lead = cls._lead(100.0)
+            cls.lead.action_set_won()
+        cls.cost = cls.env["utm.campaign.cost"].create(
+            {"name": "Ads", "campaign_id": cls.campaign.id, "amount": 100.0}
+        )
+        cls.line = cls.Attribution.search([("conversion_id", "=", cls.lead.id)], limit=1)

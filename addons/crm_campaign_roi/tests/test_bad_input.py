@@ -1,10 +1,12 @@
+import math
 from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user
 
+from ..models.res_company import ROI_SETTING_LIMITS
 from .common import T0, CampaignRoiCommon
 
 
@@ -143,3 +145,139 @@ class TestBadInput(CampaignRoiCommon):
             self.assertTrue(touch())
         self.assertIn(first, self.Touch.search([("campaign_id", "=", self.campaign_a.id)]))
         self.assertEqual(self.Touch.search_count([("campaign_id", "=", self.campaign_a.id)]), 4)
+
+
+class TestBadNumbers(CampaignRoiCommon):
+    """NaN, infinite, absurd or inconsistent values are refused by the server."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(T0):
+            cls._touch(cls.campaign_a, 10, partner=cls.contact)
+            cls._touch(cls.campaign_b, 5, partner=cls.contact)
+            cls.lead = cls._lead(100.0)
+            cls.lead.action_set_won()
+        cls.user_admin = new_test_user(
+            cls.env, login="roi_settings_admin", groups="base.group_system"
+        )
+
+    def _settings(self):
+        return self.company.read(list(ROI_SETTING_LIMITS))[0]
+
+    def test_bad_settings_on_the_company(self):
+        lines = self._lines(self.lead).read(["amount", "weight"])
+        before = self._settings()
+        company = self.company.with_user(self.user_admin)
+        bad_values = [
+            {"campaign_roi_half_life_days": math.nan},
+            {"campaign_roi_half_life_days": math.inf},
+            {"campaign_roi_half_life_days": 1e9},
+            {"campaign_roi_lookback_days": math.nan},
+            {"campaign_roi_lookback_days": 10**12},
+            {"campaign_roi_weight_first": math.nan},
+            {"campaign_roi_weight_last": -math.inf},
+            {"campaign_roi_weight_first": 0.5},  # 50 + 20 + 40 = 110 %
+            {
+                "campaign_roi_weight_first": 0.1,
+                "campaign_roi_weight_middle": 0.1,
+                "campaign_roi_weight_last": 0.1,
+            },
+        ]
+        for vals in bad_values:
+            with self.assertRaises(ValidationError, msg=str(vals)):
+                company.write(vals)
+            self.assertEqual(self._settings(), before, str(vals))
+        self.assertEqual(self._lines(self.lead).read(["amount", "weight"]), lines)
+        # weights that add up to 100 % are fine, in one write
+        company.write(
+            {
+                "campaign_roi_weight_first": 0.5,
+                "campaign_roi_weight_middle": 0.0,
+                "campaign_roi_weight_last": 0.5,
+            }
+        )
+        self.assertEqual(self._amounts(self.lead, "custom"), [50.0, 50.0])
+
+    def test_bad_settings_in_a_new_company(self):
+        with self.assertRaises(ValidationError):
+            self.env["res.company"].create(
+                {"name": "Broken settings", "campaign_roi_half_life_days": math.nan}
+            )
+        self.assertFalse(self.env["res.company"].search([("name", "=", "Broken settings")]))
+
+    def test_bad_settings_through_the_forms(self):
+        Config = self.env["crm.campaign.roi.config"].with_user(self.user_roi_manager)
+        for vals in (
+            {"campaign_roi_half_life_days": math.nan},
+            {"campaign_roi_lookback_days": 100000},
+            {"campaign_roi_weight_middle": 0.9},
+        ):
+            with self.assertRaises(ValidationError, msg=str(vals)):
+                Config.create(vals)
+        Settings = self.env["res.config.settings"].with_user(self.user_admin)
+        with self.assertRaises(ValidationError):
+            Settings.create({"campaign_roi_half_life_days": math.inf})
+        self.assertEqual(self._settings()["campaign_roi_half_life_days"], 30.0)
+        # several weights changed at once in the settings form
+        Settings.create(
+            {
+                "campaign_roi_weight_first": 0.6,
+                "campaign_roi_weight_middle": 0.0,
+                "campaign_roi_weight_last": 0.4,
+            }
+        )
+        self.assertEqual(self.company.campaign_roi_weight_first, 0.6)
+        self.assertEqual(self._amounts(self.lead, "custom"), [60.0, 40.0])
+
+    def test_bad_campaign_plan(self):
+        campaign = self.campaign.with_user(self.user_roi_manager)
+        campaign.write({"budget": 100.0, "expected_revenue": 500.0, "expected_response_rate": 5.0})
+        for vals in (
+            {"budget": -1.0},
+            {"budget": math.nan},
+            {"expected_revenue": -0.01},
+            {"expected_revenue": math.inf},
+            {"expected_response_rate": -5.0},
+            {"expected_response_rate": 250.0},
+            {"expected_response_rate": math.nan},
+        ):
+            with self.assertRaises(ValidationError, msg=str(vals)):
+                campaign.write(vals)
+        self.assertEqual(
+            self.campaign.read(["budget", "expected_revenue", "expected_response_rate"])[0],
+            {
+                "id": self.campaign.id,
+                "budget": 100.0,
+                "expected_revenue": 500.0,
+                "expected_response_rate": 5.0,
+            },
+        )
+        with self.assertRaises(ValidationError):
+            self.env["utm.campaign"].with_user(self.user_roi_manager).create(
+                {"name": "Negative budget", "budget": -10.0}
+            )
+        self.assertFalse(self.env["utm.campaign"].search([("name", "=", "Negative budget")]))
+
+    def test_bad_cost_amount(self):
+        Cost = self.env["utm.campaign.cost"].with_user(self.user_roi_manager)
+        for amount in (math.nan, math.inf, 1e15):
+            with self.assertRaises(ValidationError, msg=amount):
+                Cost.create({"campaign_id": self.campaign.id, "amount": amount})
+        cost = Cost.create({"campaign_id": self.campaign.id, "amount": 10.0})
+        with self.assertRaises(ValidationError):
+            cost.write({"amount": math.nan})
+        self.assertEqual(Cost.search([("campaign_id", "=", self.campaign.id)]).amount, 10.0)
+
+    def test_period_in_the_wrong_order(self):
+        campaign = self.campaign_a.with_user(self.user_roi_user)
+        for context in (
+            {"roi_date_from": "2026-06-30", "roi_date_to": "2026-01-01"},
+            {"roi_date_from": "not a date"},
+        ):
+            with self.assertRaises(UserError, msg=str(context)):
+                campaign.with_context(**context).attributed_revenue  # noqa: B018
+        self.assertEqual(
+            campaign.with_context(roi_date_from="2026-01-01", roi_date_to="2026-06-30").touch_count,
+            1,
+        )

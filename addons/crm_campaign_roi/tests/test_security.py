@@ -3,23 +3,15 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
 
-from .common import T0, CampaignRoiCommon
+from .common import T0, CampaignRoiRecordsCommon
 
 PERMS = ("read", "write", "create", "unlink")
 
 
-class TestSecurity(CampaignRoiCommon):
+class TestSecurity(CampaignRoiRecordsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time(T0):
-            cls.touch = cls._touch(cls.campaign_a, 10, partner=cls.contact)
-            cls.lead = cls._lead(100.0)
-            cls.lead.action_set_won()
-        cls.cost = cls.env["utm.campaign.cost"].create(
-            {"name": "Ads", "campaign_id": cls.campaign.id, "amount": 100.0}
-        )
-        cls.line = cls.Attribution.search([("conversion_id", "=", cls.lead.id)], limit=1)
         cls.user_manager_2 = new_test_user(
             cls.env,
             login="roi_manager_2",
@@ -77,6 +69,26 @@ class TestSecurity(CampaignRoiCommon):
         )
         self.assertTrue(row)
         self._check("crm.campaign.roi.report", row, {"user": ("read",), "manager": ("read",)})
+
+    def test_engine_fields_matrix(self):
+        """No group writes what the engine computes, even with a forged context."""
+        users = (self.user_salesman, self.user_roi_user, self.user_roi_manager, self.user_portal)
+        engine_fields = {
+            self.cost: {"amount_company": 1.0},
+            self.touch: {"res_model": "crm.lead", "res_id": self.lead.id},
+            self.line: {"amount": 1.0, "weight": 0.5},
+            self.campaign: {"actual_cost": 1.0, "attributed_revenue": 1.0, "won_count": 3},
+        }
+        for user in users:
+            for record, vals in engine_fields.items():
+                for name, value in vals.items():
+                    forged = record.with_user(user).with_context(campaign_roi_engine=True)
+                    with self.assertRaises(AccessError, msg=f"{user.login} {name}"):
+                        forged.write({name: value})
+        self.assertEqual(self.cost.amount_company, 100.0)
+        self.assertFalse(self.touch.res_model)
+        self.assertEqual(self.line.amount, 100.0)
+        self.assertEqual(self.campaign.actual_cost, 100.0)
 
     def test_settings_wizard_only_for_managers(self):
         Config = self.env["crm.campaign.roi.config"]

@@ -1,3 +1,4 @@
 from . import attribution
 from . import attribution_sql
 from . import mailing
+from . import integrity

@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from ..models.res_company import ROI_SETTING_FIELDS
-
 
 class CrmCampaignRoiConfig(models.TransientModel):
     """Attribution settings of the current company, for campaign-ROI managers.
@@ -24,12 +22,7 @@ class CrmCampaignRoiConfig(models.TransientModel):
         self_vals = []
         for vals in vals_list:
             vals["company_id"] = self.env.company.id
-            settings = {
-                name: vals.pop(name)
-                for name in [*ROI_SETTING_FIELDS, "campaign_roi_dedup"]
-                if name in vals
-            }
-            self_vals.append(settings)
+            self_vals.append(self._pop_roi_settings(vals))
         wizards = super().create(vals_list)
         for wizard, settings in zip(wizards, self_vals, strict=True):
             wizard._apply(settings)
