@@ -231,7 +231,8 @@ class TestBadNumbers(CampaignRoiCommon):
         self.assertEqual(self._amounts(self.lead, "custom"), [60.0, 40.0])
 
     def test_bad_campaign_plan(self):
-        campaign = self.campaign.with_user(self.user_roi_manager)
+        # campaign users are the lowest group that edits the budget
+        campaign = self.campaign.with_user(self.user_roi_user)
         campaign.write({"budget": 100.0, "expected_revenue": 500.0, "expected_response_rate": 5.0})
         for vals in (
             {"budget": -1.0},
@@ -253,8 +254,12 @@ class TestBadNumbers(CampaignRoiCommon):
                 "expected_response_rate": 5.0,
             },
         )
+        # salespeople edit the expected response, within the same bounds
         with self.assertRaises(ValidationError):
-            self.env["utm.campaign"].with_user(self.user_roi_manager).create(
+            self.campaign.with_user(self.user_salesman).write({"expected_response_rate": 101.0})
+        self.assertEqual(self.campaign.expected_response_rate, 5.0)
+        with self.assertRaises(ValidationError):
+            self.env["utm.campaign"].with_user(self.user_roi_user).create(
                 {"name": "Negative budget", "budget": -10.0}
             )
         self.assertFalse(self.env["utm.campaign"].search([("name", "=", "Negative budget")]))

@@ -139,7 +139,9 @@ class TestCampaignCostApi(CampaignRoiCommon):
 
     def test_campaign_with_costs_is_archived_not_deleted(self):
         admin = new_test_user(self.env, login="roi_campaign_admin", groups="base.group_system")
-        self.env["utm.campaign.cost"].create({"campaign_id": self.campaign.id, "amount": 10.0})
+        self.env["utm.campaign.cost"].create(
+            {"name": "Stand", "campaign_id": self.campaign.id, "amount": 10.0}
+        )
         with self.assertRaises(UserError):
             self.campaign.with_user(admin).unlink()
         self.assertTrue(self.campaign.exists())

@@ -63,7 +63,7 @@ class TestCampaignRoiRpc(HttpCase):
     def test_engine_fields_over_rpc(self):
         cost_id = (
             self.env["utm.campaign.cost"]
-            .create({"campaign_id": self.campaign.id, "amount": 40.0})
+            .create({"name": "Banner", "campaign_id": self.campaign.id, "amount": 40.0})
             .id
         )
         self.authenticate("roi_rpc_manager", "roi_rpc_manager")
