@@ -39,3 +39,15 @@ class CrmKeyaccountAnswer(models.Model):
                         max=ka.ANSWER_MAX,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        assessment_ids = {vals.get("assessment_id") for vals in vals_list}
+        self.env["crm.keyaccount.assessment"].browse(assessment_ids - {None})._check_not_done()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.assessment_id._check_not_done()
+        if vals.get("assessment_id"):
+            self.env["crm.keyaccount.assessment"].browse(vals["assessment_id"])._check_not_done()
+        return super().write(vals)

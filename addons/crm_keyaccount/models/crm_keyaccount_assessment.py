@@ -1,13 +1,38 @@
 import secrets
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import consteq
 
 from ..tools import keyaccount as ka
 
 TOKEN_VALIDITY_DAYS = 14
+
+# Set by the system only (the link, the state machine and the result).
+SYSTEM_FIELDS = {
+    "access_token",
+    "token_expiry",
+    "state",
+    "date_done",
+    "health_score",
+    "previous_score",
+    "trend",
+}
+# Frozen once the assessment is done.
+DONE_FIELDS = {
+    "partner_id",
+    "contact_id",
+    "mode",
+    "answer_ids",
+    "date_done",
+    "health_score",
+    "previous_score",
+    "trend",
+    "state",
+}
 
 # Trend of a health score against the previous assessment (see ``ka.trend``).
 HEALTH_TRENDS = [
@@ -42,6 +67,7 @@ class CrmKeyaccountAssessment(models.Model):
         [("draft", "Draft"), ("sent", "Sent to Client"), ("done", "Done")],
         required=True,
         default="draft",
+        readonly=True,
         tracking=True,
     )
     date_done = fields.Datetime(string="Answered On", readonly=True)
@@ -62,8 +88,30 @@ class CrmKeyaccountAssessment(models.Model):
                 "%(account)s assessment", account=assessment.partner_id.display_name or ""
             )
 
+    @api.constrains("partner_id", "contact_id")
+    def _check_contact_id(self):
+        for assessment in self:
+            contact = assessment.contact_id
+            if (
+                contact
+                and contact.commercial_partner_id != assessment.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The client contact %(contact)s does not belong to %(account)s.",
+                        contact=contact.display_name,
+                        account=assessment.partner_id.display_name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            # the link, the state and the result come from the system only
+            vals_list = [
+                {name: value for name, value in vals.items() if name not in SYSTEM_FIELDS}
+                for vals in vals_list
+            ]
         assessments = super().create(vals_list)
         for assessment in assessments.filtered(lambda a: not a.answer_ids):
             questions = self.env["crm.keyaccount.question"].search(
@@ -74,25 +122,58 @@ class CrmKeyaccountAssessment(models.Model):
             ]
         return assessments
 
+    def write(self, vals):
+        if not self.env.su and vals.keys() & SYSTEM_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "The link, the state and the result of an assessment are set by the "
+                    "system only: use its buttons."
+                )
+            )
+        if vals.keys() & DONE_FIELDS:
+            self._check_not_done()
+        relinked = self.filtered(
+            lambda a: (
+                a.state == "sent" and "contact_id" in vals and a.contact_id.id != vals["contact_id"]
+            )
+        )
+        result = super().write(vals)
+        if relinked:
+            # sudo: a link sent to another person no longer opens the questionnaire
+            relinked.sudo().write({"access_token": False, "token_expiry": False, "state": "draft"})
+        return result
+
     def action_send_to_client(self):
         """E-mail the client contact a single-use link to the portal questionnaire."""
+        self.check_access("write")
         template = self.env.ref("crm_keyaccount.mail_template_keyaccount_assessment")
         for assessment in self:
             if assessment.state == "done":
                 raise UserError(self.env._("This assessment is already answered."))
             if not assessment.contact_id.email:
                 raise UserError(self.env._("Choose a client contact with an e-mail address first."))
-            # sudo: the token is stored in a field only administrators read.
-            assessment.sudo().access_token = secrets.token_urlsafe(32)
-            assessment.write(
+            assessment.mode = "client"
+            token = secrets.token_urlsafe(32)
+            # sudo: the system sets the link and the state; the token is in a
+            # field only administrators read.
+            assessment.sudo().write(
                 {
-                    "mode": "client",
+                    "access_token": token,
                     "state": "sent",
                     "token_expiry": fields.Datetime.now() + timedelta(days=TOKEN_VALIDITY_DAYS),
                 }
             )
-            # The link stays out of the chatter: only the contact receives it.
-            template.send_mail(assessment.id, email_layout_xmlid="mail.mail_notification_light")
+            mail_id = template.send_mail(
+                assessment.id, email_layout_xmlid="mail.mail_notification_light"
+            )
+            # Only the contact receives the link: the e-mail (readable by
+            # administrators only) is deleted once sent, and the copy of its
+            # body kept as a message, which staff may read, has no token.
+            # sudo: the message of an outgoing e-mail is written by the system.
+            message = self.env["mail.mail"].sudo().browse(mail_id).mail_message_id
+            message.body = Markup(str(message.body or "").replace(token, "..."))
+            # written at once: no statement of the transaction sees the token stored
+            message.flush_recordset(["body"])
             assessment.message_post(
                 body=self.env._(
                     "Questionnaire sent to %(contact)s.", contact=assessment.contact_id.name
@@ -101,6 +182,7 @@ class CrmKeyaccountAssessment(models.Model):
 
     def action_done(self):
         """Close an internal assessment once every question is answered."""
+        self.check_access("write")
         for assessment in self:
             if assessment.state == "done":
                 raise UserError(self.env._("This assessment is already done."))
@@ -120,7 +202,9 @@ class CrmKeyaccountAssessment(models.Model):
             order="date_done desc, id desc",
             limit=1,
         )
-        self.write(
+        # sudo: the system closes the assessment with its result, and clears
+        # the single-use token as soon as it served.
+        self.sudo().write(
             {
                 "state": "done",
                 "date_done": fields.Datetime.now(),
@@ -128,10 +212,14 @@ class CrmKeyaccountAssessment(models.Model):
                 "previous_score": previous.health_score,
                 "trend": ka.trend(score, previous.health_score if previous else None),
                 "token_expiry": False,
+                "access_token": False,
             }
         )
-        # sudo: the single-use token is cleared as soon as it served.
-        self.sudo().access_token = False
+
+    def _check_not_done(self):
+        """The answers of a done assessment are its record: they stay as they are."""
+        if any(assessment.state == "done" for assessment in self):
+            raise UserError(self.env._("A done assessment cannot be changed."))
 
     def _portal_url(self):
         self.ensure_one()

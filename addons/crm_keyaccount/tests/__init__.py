@@ -8,3 +8,4 @@ from . import test_assessment
 from . import test_plan
 from . import test_performance
 from . import test_ui
+from . import test_assessment_integrity
