@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CrmKeyaccountPlan(models.Model):
@@ -31,6 +32,14 @@ class CrmKeyaccountPlan(models.Model):
             plan.progress = (
                 sum(objectives.mapped("progress")) / len(objectives) if objectives else 0.0
             )
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_start and plan.date_end and plan.date_end < plan.date_start:
+                raise ValidationError(
+                    self.env._("The account plan %(plan)s ends before it starts.", plan=plan.name)
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

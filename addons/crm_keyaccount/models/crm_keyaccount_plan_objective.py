@@ -1,4 +1,7 @@
+import math
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 METRICS = [
@@ -36,6 +39,29 @@ class CrmKeyaccountPlanObjective(models.Model):
             objective.progress = (
                 min(actual / objective.target * 100.0, 999.0) if objective.target > 0 else 0.0
             )
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for objective in self:
+            if objective.date_to < objective.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "The period of the objective %(objective)s ends before it starts.",
+                        objective=objective.name,
+                    )
+                )
+
+    @api.constrains("target")
+    def _check_target(self):
+        for objective in self:
+            # NaN fails the comparison too
+            if not (objective.target > 0 and math.isfinite(objective.target)):
+                raise ValidationError(
+                    self.env._(
+                        "The target of the objective %(objective)s must be a number above zero.",
+                        objective=objective.name,
+                    )
+                )
 
     def _actual_value(self):
         """Actual value of the metric for the account over the objective's period."""

@@ -1,8 +1,12 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools import keyaccount as ka
+
+MAX_REVIEW_INTERVAL_MONTHS = 120
 
 
 class CrmKeyaccountTitle(models.Model):
@@ -50,13 +54,38 @@ class CrmKeyaccountTitle(models.Model):
     @api.constrains("review_interval_months")
     def _check_review_interval_months(self):
         for title in self:
-            if title.review_interval_months < 0:
+            if not 0 <= title.review_interval_months <= MAX_REVIEW_INTERVAL_MONTHS:
                 raise ValidationError(
                     self.env._(
-                        "The review interval of the title %(title)s cannot be negative.",
+                        "The review interval of the title %(title)s must be between 0 and "
+                        "%(max)s months.",
                         title=title.name,
+                        max=MAX_REVIEW_INTERVAL_MONTHS,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_integer_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_integer_values(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_integer_values(self, vals):
+        """An interval given as NaN or infinity: a clear error rather than a
+        conversion failure."""
+        value = vals.get("review_interval_months")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValidationError(
+                self.env._(
+                    "The review interval must be between 0 and %(max)s months.",
+                    max=MAX_REVIEW_INTERVAL_MONTHS,
+                )
+            )
 
     @api.model
     def _keyaccount_suggestion_rules(self):

@@ -1,5 +1,11 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+# Bounds of the settings: beyond them a value is a typing error.
+MAX_WINDOW_MONTHS = 120
+MAX_WEIGHT = 100.0
 
 
 class ResCompany(models.Model):
@@ -67,8 +73,14 @@ class ResCompany(models.Model):
 
     @api.constrains("keyaccount_window_months")
     def _check_keyaccount_window_months(self):
-        if any(company.keyaccount_window_months <= 0 for company in self):
-            raise ValidationError(self.env._("The revenue window must be at least one month."))
+        for company in self:
+            if not 1 <= company.keyaccount_window_months <= MAX_WINDOW_MONTHS:
+                raise ValidationError(
+                    self.env._(
+                        "The revenue window must be between 1 and %(max)s months.",
+                        max=MAX_WINDOW_MONTHS,
+                    )
+                )
 
     @api.constrains(
         "keyaccount_weight_profit",
@@ -79,12 +91,41 @@ class ResCompany(models.Model):
     def _check_keyaccount_weights(self):
         for company in self:
             weights = company._keyaccount_weights()
-            if any(weight < 0 for weight in weights):
-                raise ValidationError(self.env._("The criterion weights cannot be negative."))
+            if any(not 0.0 <= weight <= MAX_WEIGHT for weight in weights):
+                # NaN fails every comparison, and so lands here too
+                raise ValidationError(
+                    self.env._(
+                        "Each criterion weight must be a number between 0 and %(max)s.",
+                        max=MAX_WEIGHT,
+                    )
+                )
             if not sum(weights):
                 raise ValidationError(
                     self.env._("At least one criterion weight must be greater than zero.")
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._keyaccount_check_integers(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._keyaccount_check_integers(vals)
+        return super().write(vals)
+
+    @api.model
+    def _keyaccount_check_integers(self, vals):
+        """An integer setting given as NaN or infinity: a clear error rather
+        than a conversion failure."""
+        value = vals.get("keyaccount_window_months")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValidationError(
+                self.env._(
+                    "The revenue window must be between 1 and %(max)s months.",
+                    max=MAX_WINDOW_MONTHS,
+                )
+            )
 
     def _keyaccount_weights(self):
         """Weights of profit, opportunities, partnership and market influence."""

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -28,6 +28,12 @@ class ResConfigSettings(models.TransientModel):
     keyaccount_weight_influence = fields.Float(
         related="company_id.keyaccount_weight_influence", readonly=False
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.env["res.company"]._keyaccount_check_integers(vals)
+        return super().create(vals_list)
 
     def action_keyaccount_recompute(self):
         return self.env["res.partner"].action_keyaccount_recompute()

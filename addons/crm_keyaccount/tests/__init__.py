@@ -9,3 +9,4 @@ from . import test_plan
 from . import test_performance
 from . import test_ui
 from . import test_assessment_integrity
+from . import test_bad_input
