@@ -2,7 +2,7 @@
     "name": "CRM Key Accounts",
     "summary": "Key-account titles, Pareto profit classes, relationship maps "
     "and client-view assessments",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-addons/crm-addons",
     "author": "CRM Addons Team",
@@ -23,6 +23,7 @@
         "views/crm_keyaccount_assessment_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_keyaccount_portal_templates.xml",
+        "wizards/crm_keyaccount_title_change_views.xml",
         "views/crm_keyaccount_menus.xml",
     ],
     "demo": [

@@ -15,3 +15,4 @@ from . import crm_keyaccount_ranking
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_figure

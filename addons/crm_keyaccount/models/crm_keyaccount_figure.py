@@ -16,6 +16,7 @@ the daily autovacuum.
 """
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import keyaccount as ka
@@ -68,6 +69,67 @@ class CrmKeyaccountFigure(models.Model):
         readonly=True,
         help="Bit mask of the last 12 months, bit 0 the current one, set when in class A.",
     )
+
+    # Access
+    keyaccount_visible = fields.Boolean(
+        string="Visible to Me",
+        compute="_compute_keyaccount_visible",
+        search="_search_keyaccount_visible",
+        help="The figures the current user may see: the record rule of this model.",
+    )
+
+    @api.model
+    def _keyaccount_visible_accounts(self):
+        """Who sees which figures, in one place: the domain on the commercial
+        partners whose figures the current user may see.
+
+        Key-account managers and sales managers see every account, key-account
+        users the accounts they manage or are on the team of, and nobody else
+        any. The record rule of this model and the figures shown on
+        ``res.partner`` both follow it, so that a figure hidden here is hidden
+        in the partner's read, search, sort, group by and export too. It
+        depends on the user only, not on sudo: record rules are evaluated
+        under sudo for the user they restrict.
+        """
+        user = self.env.user
+        if (
+            user._is_superuser()
+            or user.has_group("crm_keyaccount.crm_keyaccount_group_manager")
+            or user.has_group("sales_team.group_sale_manager")
+        ):
+            return expression.TRUE_DOMAIN
+        if user.has_group("crm_keyaccount.crm_keyaccount_group_user"):
+            return [
+                "|",
+                ("keyaccount_manager_id", "=", user.id),
+                ("keyaccount_team_ids.user_id", "=", user.id),
+            ]
+        return expression.FALSE_DOMAIN
+
+    @api.depends("partner_id")
+    @api.depends_context("uid")
+    def _compute_keyaccount_visible(self):
+        # evaluated in Python by the access checks of records (filtered_domain)
+        domain = self._keyaccount_visible_accounts()
+        if domain in (expression.TRUE_DOMAIN, expression.FALSE_DOMAIN):
+            accounts = (
+                self.partner_id if domain == expression.TRUE_DOMAIN else self.partner_id.browse()
+            )
+        else:
+            # sudo: the policy is evaluated like a record rule
+            accounts = self.partner_id.sudo().filtered_domain(domain)
+        for figure in self:
+            figure.keyaccount_visible = figure.partner_id in accounts
+
+    def _search_keyaccount_visible(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(f"Operator {operator!r} on {value!r} is not supported.")
+        domain = self._keyaccount_visible_accounts()
+        if domain in (expression.TRUE_DOMAIN, expression.FALSE_DOMAIN):
+            condition = domain
+        else:
+            condition = [("partner_id", "any", domain)]
+        return condition if (operator == "=") == value else ["!", *condition]
 
     def init(self):
         columns = SQL(", ").join(

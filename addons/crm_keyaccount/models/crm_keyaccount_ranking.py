@@ -6,16 +6,31 @@ customer's figures, writes the changed ones to ``crm_keyaccount_figure`` (one
 narrow row per customer and company) and returns only the customers whose
 class-A membership, suggested title or automatic title changes. A test checks
 that both give the same figures on random portfolios.
+
+Two rankings of a company never run at once: the statement takes a
+per-company advisory lock first, and writes nothing when another transaction
+holds it. The button then asks to try again; the nightly job triggers itself
+again a few minutes later, so that the night's ranking is not lost.
 """
 
+from datetime import timedelta
+
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import keyaccount as ka
 from .crm_keyaccount_figure import FIGURE_NAMES, figure_sql
+
+# First key of the advisory lock of a company's ranking (the second is the
+# company id): "KA" in ASCII.
+RANKING_LOCK = 0x4B41
+# Delay before the nightly job tries again a company whose ranking was busy.
+RETRY_DELAY = timedelta(minutes=5)
 
 
 class CrmKeyaccountRanking(models.AbstractModel):
@@ -25,19 +40,49 @@ class CrmKeyaccountRanking(models.AbstractModel):
     _description = "Key-Account Ranking"
 
     @api.model
-    def _keyaccount_recompute(self):
+    def _keyaccount_recompute(self, nightly=False):
         """Recompute the key-account figures for the companies of the environment.
 
         A customer is ranked in its company, and a customer shared between
         companies in each of them. The title of a shared customer follows the
         suggestion of the current company.
+
+        :param nightly: run by the scheduled job: a company whose ranking is
+            busy in another transaction is ranked again a little later instead
+            of failing the job
         """
         self.env.flush_all()
+        busy = self.env["res.company"]
         for company in self.env.companies:
-            self._keyaccount_recompute_company(company)
+            if nightly:
+                try:
+                    with self.env.cr.savepoint(flush=False):
+                        ranked = self._keyaccount_recompute_company(company)
+                except psycopg2.errors.SerializationFailure:
+                    # another ranking of the company committed since this
+                    # transaction began: its snapshot is too old to rank
+                    ranked = False
+            else:
+                ranked = self._keyaccount_recompute_company(company)
+            if not ranked:
+                busy |= company
         self.env.invalidate_all()
+        if busy and not nightly:
+            raise UserError(
+                self.env._(
+                    "The key accounts of %(companies)s are being ranked right now. "
+                    "Try again in a minute.",
+                    companies=", ".join(busy.mapped("name")),
+                )
+            )
+        if busy:
+            # sudo: the job schedules its own next run
+            self.env.ref("crm_keyaccount.ir_cron_keyaccount_recompute").sudo()._trigger(
+                fields.Datetime.now() + RETRY_DELAY
+            )
 
     def _keyaccount_recompute_company(self, company):
+        """Rank ``company``; False when another transaction is ranking it."""
         today = fields.Date.context_today(self.with_company(company))
         date_from = ka.window_start(today, company.keyaccount_window_months)
         ranked = company.keyaccount_ranked_date
@@ -46,6 +91,8 @@ class CrmKeyaccountRanking(models.AbstractModel):
         rows = self.env.execute_query(
             self._keyaccount_ranking_query(company, date_from, today, new_period)
         )
+        if rows and rows[0][0] is None:
+            return False  # the lock is held: nothing was written
         company.invalidate_recordset(["keyaccount_ranked_date", "keyaccount_revenue_total"])
         self.env["crm.keyaccount.figure"].invalidate_model()
         self.env["res.partner"]._keyaccount_invalidate_figures()
@@ -61,6 +108,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
             # the first ranking of a company is not a change: nothing to notify
             self._keyaccount_notify_class_a(company, entered, left)
         self._keyaccount_notify_suggestions(suggestions)
+        return True
 
     @api.model
     def _keyaccount_revenue_query(self, company, date_from, date_to):
@@ -153,7 +201,8 @@ class CrmKeyaccountRanking(models.AbstractModel):
         new = SQL(", ").join(SQL("new.%s", SQL.identifier(name)) for name in FIGURE_NAMES)
         return SQL(
             """
-            WITH revenue AS (%(revenue)s),
+            WITH locked AS (SELECT pg_try_advisory_xact_lock(%(lock)s, %(company)s) AS ok),
+            revenue AS (%(revenue)s),
             -- pareto_classes(): per customer, the revenue of the customers with a
             -- strictly greater revenue (the running total including the ties, minus
             -- the ties) and the total of the positive revenues
@@ -234,12 +283,12 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 UPDATE res_company
                    SET keyaccount_revenue_total = COALESCE((SELECT MAX(total) FROM pareto), 0),
                        keyaccount_ranked_date = %(now)s
-                 WHERE id = %(company)s
+                 WHERE id = %(company)s AND (SELECT ok FROM locked)
             ),
             written AS (
                 INSERT INTO crm_keyaccount_figure (partner_id, company_id, %(names)s)
                 SELECT new.id, %(company)s, %(new)s FROM new
-                 WHERE (%(new)s) IS DISTINCT FROM (%(old)s)
+                 WHERE (SELECT ok FROM locked) AND (%(new)s) IS DISTINCT FROM (%(old)s)
                     ON CONFLICT (partner_id, company_id) DO UPDATE SET %(assignments)s
             )
             SELECT new.id, new.old_abc_class, new.abc_class,
@@ -248,11 +297,17 @@ class CrmKeyaccountRanking(models.AbstractModel):
                    new.managed AND (new.own OR %(title_company)s) AND NOT new.manual
                      AND new.title_id IS DISTINCT FROM new.suggested_title_id
               FROM new
-             WHERE (new.old_abc_class = 'a') <> (new.abc_class = 'a')
+             WHERE (SELECT ok FROM locked) AND (
+                   (new.old_abc_class = 'a') <> (new.abc_class = 'a')
                 OR new.managed AND (new.own OR %(title_company)s) AND (
                        new.old_suggested_title_id IS DISTINCT FROM new.suggested_title_id
-                       OR NOT new.manual AND new.title_id IS DISTINCT FROM new.suggested_title_id)
+                       OR NOT new.manual AND new.title_id IS DISTINCT FROM new.suggested_title_id))
+            -- another transaction ranks the company: one row without a partner
+            UNION ALL
+            SELECT NULL::int4, NULL::varchar, NULL::varchar, NULL::int4, NULL::int4, FALSE, FALSE
+             WHERE NOT (SELECT ok FROM locked)
             """,
+            lock=RANKING_LOCK,
             revenue=self._keyaccount_revenue_query(company, date_from, date_to),
             opportunity=self._keyaccount_opportunity_query(company, date_from, date_to),
             partnership=self._keyaccount_partnership_query(company),
@@ -287,10 +342,13 @@ class CrmKeyaccountRanking(models.AbstractModel):
     @api.model
     def _keyaccount_apply_titles(self, company, to_title):
         """Give managed accounts without a manual title their suggested title."""
+        # sudo: the engine applies its own suggestion, for whoever runs the
+        # ranking (a key-account manager or the cron); the history line says so.
+        partners = self.env["res.partner"].with_company(company).sudo()
         for title_id, partner_ids in to_title.items():
-            self.env["res.partner"].with_company(company).browse(partner_ids).with_context(
-                keyaccount_title_reason="automatic"
-            ).write({"keyaccount_title_id": title_id or False})
+            partners.browse(partner_ids)._keyaccount_write(
+                {"keyaccount_title_id": title_id or False}, "automatic"
+            )
 
     @api.model
     def _keyaccount_notify_class_a(self, company, entered, left):

@@ -3,6 +3,8 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .res_partner import SENSITIVE_GROUPS
+
 # Bounds of the settings: beyond them a value is a typing error.
 MAX_WINDOW_MONTHS = 120
 MAX_WEIGHT = 100.0
@@ -17,40 +19,54 @@ class ResCompany(models.Model):
         default=80.0,
         help="A customer is class A when the customers ranked above it hold less than "
         "this share of the revenue.",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_abc_threshold_b = fields.Float(
         string="Class B Threshold (%)",
         default=95.0,
         help="A customer is class B when the customers ranked above it hold less than "
         "this share of the revenue.",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_window_months = fields.Integer(
         string="Revenue Window (Months)",
         default=12,
         help="Rolling window, up to today, over which the revenue is summed.",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_revenue_basis = fields.Selection(
         [("invoiced", "Invoiced Revenue"), ("margin", "Sales Margin")],
         string="Revenue Basis",
         default="invoiced",
         required=True,
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_revenue_total = fields.Monetary(
         string="Ranked Revenue Total",
         readonly=True,
         help="Total positive revenue of the customers at the last ranking: the base of "
         "their revenue shares.",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_ranked_date = fields.Datetime(
         string="Last Key-Account Ranking",
         readonly=True,
         help="When the Pareto classes were last recomputed; empty before the first ranking.",
+        groups=SENSITIVE_GROUPS,
     )
     # Score weights
-    keyaccount_weight_profit = fields.Float(string="Profit Weight", default=40.0)
-    keyaccount_weight_opportunity = fields.Float(string="Opportunities Weight", default=20.0)
-    keyaccount_weight_partnership = fields.Float(string="Partnership Weight", default=20.0)
-    keyaccount_weight_influence = fields.Float(string="Market Influence Weight", default=20.0)
+    keyaccount_weight_profit = fields.Float(
+        string="Profit Weight", default=40.0, groups=SENSITIVE_GROUPS
+    )
+    keyaccount_weight_opportunity = fields.Float(
+        string="Opportunities Weight", default=20.0, groups=SENSITIVE_GROUPS
+    )
+    keyaccount_weight_partnership = fields.Float(
+        string="Partnership Weight", default=20.0, groups=SENSITIVE_GROUPS
+    )
+    keyaccount_weight_influence = fields.Float(
+        string="Market Influence Weight", default=20.0, groups=SENSITIVE_GROUPS
+    )
 
     @api.constrains("keyaccount_abc_threshold_a", "keyaccount_abc_threshold_b")
     def _check_keyaccount_thresholds(self):

@@ -1,46 +1,24 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
-from odoo.osv import expression
-from odoo.tools import SQL, Query
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools import keyaccount as ka
 from .crm_keyaccount_assessment import HEALTH_TRENDS
-from .crm_keyaccount_figure import ABC_CLASSES, DEFAULT_FIGURES, figure_sql
 
-# Revenue, share and score: key-account users and managers, and sales managers.
+# Every key-account field: key-account users and managers, and sales managers.
 SENSITIVE_GROUPS = "crm_keyaccount.crm_keyaccount_group_user,sales_team.group_sale_manager"
+KA_MANAGER = "crm_keyaccount.crm_keyaccount_group_manager"
 
-# Per-company figures shown on the partner: partner field -> column of
-# crm.keyaccount.figure. They are read from the figure row of the commercial
-# partner in the current company; in SQL (search, sort, group by) they are a
-# join on that row, a missing row meaning the default figures.
-FIGURE_FIELDS = {
-    "keyaccount_revenue": "revenue",
-    "keyaccount_abc_class": "abc_class",
-    "keyaccount_profit_score": "profit_score",
-    "keyaccount_opportunity_score": "opportunity_score",
-    "keyaccount_partnership_score": "partnership_score",
-    "keyaccount_influence_score": "influence_score",
-    "keyaccount_score": "score",
-    "keyaccount_class_a_periods": "class_a_periods",
+# Set by key-account managers only, with the value of a partner where nobody
+# set them (the team: see crm_keyaccount_team_member.py).
+MANAGER_FIELDS = {
+    "keyaccount_title_id": False,
+    "keyaccount_since": False,
+    "keyaccount_title_manual": False,
+    "keyaccount_manager_id": False,
+    "keyaccount_industry_leader": False,
+    "keyaccount_influence_rating": "0",
 }
-
-
-# Figures computed from the stored ones.
-COMPUTED_FIGURES = (
-    "keyaccount_revenue_share",
-    "keyaccount_suggested_title_id",
-    "keyaccount_title_differs",
-)
-
-
-def _figure(field_name):
-    """Attributes of the partner field ``field_name`` computed from the figures."""
-
-    def search(records, operator, value):
-        return records._keyaccount_search_figure(field_name, operator, value)
-
-    return {"compute": "_compute_keyaccount_figures", "search": search, "readonly": True}
 
 
 class ResPartner(models.Model):
@@ -53,22 +31,14 @@ class ResPartner(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         tracking=True,
+        groups=SENSITIVE_GROUPS,
     )
-    keyaccount_since = fields.Date(string="Title Since")
+    keyaccount_since = fields.Date(string="Title Since", groups=SENSITIVE_GROUPS)
     keyaccount_title_manual = fields.Boolean(
         string="Manual Title",
         readonly=True,
         help="Set when the title was chosen by hand: the suggestion no longer replaces it.",
-    )
-    keyaccount_suggested_title_id = fields.Many2one(
-        "crm.keyaccount.title",
-        string="Suggested Title",
-        **_figure("keyaccount_suggested_title_id"),
-    )
-    keyaccount_title_differs = fields.Boolean(
-        string="Title Differs from Suggestion",
-        help="The manual title is kept although the score suggests another one.",
-        **_figure("keyaccount_title_differs"),
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_manager_id = fields.Many2one(
         "res.users",
@@ -76,249 +46,77 @@ class ResPartner(models.Model):
         index="btree_not_null",
         tracking=True,
         help="The ambassador of the customer inside the company.",
-    )
-    # Pareto (profit)
-    keyaccount_abc_class = fields.Selection(
-        ABC_CLASSES, string="ABC Class", **_figure("keyaccount_abc_class")
-    )
-    keyaccount_class_a_periods = fields.Integer(
-        string="Class A Months",
-        help="Bit mask of the last 12 months, bit 0 the current one, set when in class A.",
-        **_figure("keyaccount_class_a_periods"),
-    )
-    keyaccount_stability = fields.Float(
-        compute="_compute_keyaccount_stability",
-        string="Class A Stability (%)",
-        help="Share of the last 12 months in which the customer was class A.",
-    )
-    keyaccount_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_keyaccount_currency_id", string="Key-Account Currency"
-    )
-    keyaccount_revenue = fields.Monetary(
-        string="Key-Account Revenue",
-        currency_field="keyaccount_currency_id",
         groups=SENSITIVE_GROUPS,
-        aggregator="sum",
-        help="Revenue (or margin) over the rolling window, in company currency.",
-        **_figure("keyaccount_revenue"),
     )
-    keyaccount_revenue_share = fields.Float(
-        string="Revenue Share (%)",
-        groups=SENSITIVE_GROUPS,
-        aggregator="sum",
-        **_figure("keyaccount_revenue_share"),
-    )
-    # Score
-    keyaccount_score = fields.Float(
-        string="Key-Account Score",
-        groups=SENSITIVE_GROUPS,
-        aggregator="avg",
-        **_figure("keyaccount_score"),
-    )
-    keyaccount_profit_score = fields.Float(
-        string="Profit Score",
-        groups=SENSITIVE_GROUPS,
-        aggregator="avg",
-        **_figure("keyaccount_profit_score"),
-    )
-    keyaccount_opportunity_score = fields.Float(
-        string="Opportunity Score",
-        groups=SENSITIVE_GROUPS,
-        aggregator="avg",
-        **_figure("keyaccount_opportunity_score"),
-    )
-    keyaccount_partnership_score = fields.Float(
-        string="Partnership Score",
-        groups=SENSITIVE_GROUPS,
-        aggregator="avg",
-        **_figure("keyaccount_partnership_score"),
-    )
-    keyaccount_influence_score = fields.Float(
-        string="Market Influence Score",
-        groups=SENSITIVE_GROUPS,
-        aggregator="avg",
-        **_figure("keyaccount_influence_score"),
-    )
-    keyaccount_industry_leader = fields.Boolean(string="Industry Leader")
+    keyaccount_industry_leader = fields.Boolean(string="Industry Leader", groups=SENSITIVE_GROUPS)
     keyaccount_influence_rating = fields.Selection(
         [("0", "None"), ("1", "Low"), ("2", "Medium"), ("3", "High")],
         string="Market Influence",
         default="0",
+        groups=SENSITIVE_GROUPS,
     )
     # Account management
     keyaccount_team_ids = fields.One2many(
-        "crm.keyaccount.team.member", "partner_id", string="Account Team"
+        "crm.keyaccount.team.member", "partner_id", string="Account Team", groups=SENSITIVE_GROUPS
     )
     keyaccount_contact_ids = fields.One2many(
-        "crm.keyaccount.contact", "partner_id", string="Relationship Map"
+        "crm.keyaccount.contact", "partner_id", string="Relationship Map", groups=SENSITIVE_GROUPS
     )
     keyaccount_competitor_ids = fields.One2many(
-        "crm.keyaccount.competitor", "partner_id", string="Competitors"
+        "crm.keyaccount.competitor", "partner_id", string="Competitors", groups=SENSITIVE_GROUPS
     )
-    keyaccount_plan_ids = fields.One2many("crm.keyaccount.plan", "partner_id", string="Plans")
+    keyaccount_plan_ids = fields.One2many(
+        "crm.keyaccount.plan", "partner_id", string="Plans", groups=SENSITIVE_GROUPS
+    )
     keyaccount_assessment_ids = fields.One2many(
-        "crm.keyaccount.assessment", "partner_id", string="Assessments"
+        "crm.keyaccount.assessment", "partner_id", string="Assessments", groups=SENSITIVE_GROUPS
     )
     keyaccount_history_ids = fields.One2many(
-        "crm.keyaccount.title.history", "partner_id", string="Title History"
+        "crm.keyaccount.title.history",
+        "partner_id",
+        string="Title History",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_single_threaded = fields.Boolean(
         compute="_compute_keyaccount_coverage",
         string="Single-Threaded Risk",
         help="Only one person or one organisational level carries the relationship.",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_coverage_executive = fields.Integer(
-        compute="_compute_keyaccount_coverage", string="Executives on the Map"
+        compute="_compute_keyaccount_coverage",
+        string="Executives on the Map",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_coverage_management = fields.Integer(
-        compute="_compute_keyaccount_coverage", string="Managers on the Map"
+        compute="_compute_keyaccount_coverage",
+        string="Managers on the Map",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_coverage_operational = fields.Integer(
-        compute="_compute_keyaccount_coverage", string="Operational Staff on the Map"
+        compute="_compute_keyaccount_coverage",
+        string="Operational Staff on the Map",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_health_score = fields.Float(
-        compute="_compute_keyaccount_health", string="Health Score"
+        compute="_compute_keyaccount_health", string="Health Score", groups=SENSITIVE_GROUPS
     )
     keyaccount_health_trend = fields.Selection(
         HEALTH_TRENDS,
         compute="_compute_keyaccount_health",
         string="Health Trend",
+        groups=SENSITIVE_GROUPS,
+    )
+    keyaccount_can_manage = fields.Boolean(
+        compute="_compute_keyaccount_can_manage",
+        string="Can Manage the Key Account",
+        groups=SENSITIVE_GROUPS,
     )
     keyaccount_plan_count = fields.Integer(
-        compute="_compute_keyaccount_plan_count", string="Account Plan Count"
+        compute="_compute_keyaccount_plan_count",
+        string="Account Plan Count",
+        groups=SENSITIVE_GROUPS,
     )
-
-    @api.depends("company_id")
-    @api.depends_context("company")
-    def _compute_keyaccount_currency_id(self):
-        for partner in self:
-            partner.keyaccount_currency_id = partner._keyaccount_company().currency_id
-
-    @api.depends(
-        "commercial_partner_id", "company_id", "keyaccount_title_id", "keyaccount_title_manual"
-    )
-    @api.depends_context("company")
-    def _compute_keyaccount_figures(self):
-        figures = self.env["crm.keyaccount.figure"]._keyaccount_read(
-            {partner._keyaccount_figure_key() for partner in self}
-        )
-        titles = self.env["crm.keyaccount.title"]
-        rules = titles._keyaccount_suggestion_rules()
-        # sudo: the base of the shares, whichever companies the user may open
-        companies = self.env["res.company"].sudo().browse({key[1] for key in figures})
-        company_totals = {company.id: company.keyaccount_revenue_total for company in companies}
-        for partner in self:
-            key = partner._keyaccount_figure_key()
-            company_id = key[1]
-            values = figures.get(key, DEFAULT_FIGURES)
-            for field_name, column in FIGURE_FIELDS.items():
-                partner[field_name] = values[column]
-            partner.keyaccount_suggested_title_id = titles.browse(
-                titles._keyaccount_suggestion(values["score"], company_id, rules)
-            )
-            revenue, total = values["revenue"], company_totals.get(company_id)
-            partner.keyaccount_revenue_share = (
-                revenue * 100.0 / total if revenue > 0 and total else 0.0
-            )
-            partner.keyaccount_title_differs = bool(
-                partner.keyaccount_title_manual
-                and partner.keyaccount_title_id != partner.keyaccount_suggested_title_id
-            )
-
-    @api.model
-    def _keyaccount_invalidate_figures(self):
-        """Forget the figures read so far, after the ranking rewrote them."""
-        self.invalidate_model(
-            [
-                name
-                for name, field in self._fields.items()
-                if field.compute == "_compute_keyaccount_figures"
-            ]
-        )
-
-    def _keyaccount_company(self):
-        """The company whose figures the partner shows: its own, or the current
-        company for a partner shared between companies."""
-        self.ensure_one()
-        return self.company_id or self.env.company
-
-    def _keyaccount_figure_key(self):
-        """``(commercial partner id, company id)`` of the figures shown on the partner."""
-        return self.commercial_partner_id._origin.id, self._keyaccount_company()._origin.id
-
-    def _field_to_sql(self, alias, fname, query=None, flush=True):
-        """The figures in SQL: a column of the commercial partner's figure row
-        in the partner's company (or the current one), joined once per query."""
-        if fname not in FIGURE_FIELDS and fname not in COMPUTED_FIGURES:
-            return super()._field_to_sql(alias, fname, query, flush)
-        if query is None:
-            raise ValueError(f"Cannot convert {self._fields[fname]} to SQL without a query")
-        self.check_field_access_rights("read", [fname])
-        # the SQL side of _keyaccount_company()
-        company = SQL("COALESCE(%s, %s)", SQL.identifier(alias, "company_id"), self.env.company.id)
-        figure = query.make_alias(alias, "keyaccount_figure")
-        query.add_join(
-            "LEFT JOIN",
-            figure,
-            "crm_keyaccount_figure",
-            SQL(
-                "%s = %s AND %s = %s",
-                SQL.identifier(figure, "partner_id"),
-                SQL.identifier(alias, "commercial_partner_id"),
-                SQL.identifier(figure, "company_id"),
-                company,
-            ),
-        )
-        if fname in ("keyaccount_suggested_title_id", "keyaccount_title_differs"):
-            suggestion = self.env["crm.keyaccount.title"]._keyaccount_suggestion_sql(
-                figure_sql(figure, "score"), company
-            )
-            if fname == "keyaccount_suggested_title_id":
-                return suggestion
-            return SQL(
-                "(COALESCE(%s, FALSE) AND %s IS DISTINCT FROM %s)",
-                super()._field_to_sql(alias, "keyaccount_title_manual", query, flush),
-                super()._field_to_sql(alias, "keyaccount_title_id", query, flush),
-                suggestion,
-            )
-        if fname == "keyaccount_revenue_share":
-            # revenue / total of the company's last ranking (see the ranking)
-            revenue = SQL.identifier(figure, "revenue")
-            return SQL(
-                "(CASE WHEN %s > 0 THEN %s * 100.0 / NULLIF(("
-                "SELECT company.keyaccount_revenue_total FROM res_company company "
-                "WHERE company.id = %s), 0) ELSE 0.0 END)",
-                revenue,
-                revenue,
-                SQL.identifier(figure, "company_id"),
-            )
-        return figure_sql(figure, FIGURE_FIELDS[fname])
-
-    def _keyaccount_search_figure(self, fname, operator, value):
-        """Search on a figure: the partners whose figure matches, in SQL."""
-        field = self._fields[fname]
-        query = Query(self.env, self._table, self._table_sql)
-        if field.type == "many2one" and isinstance(value, str):
-            # a title name: compare with the titles matching it
-            negative = operator in expression.NEGATIVE_TERM_OPERATORS
-            name_operator = expression.TERM_OPERATORS_NEGATION[operator] if negative else operator
-            titles = self.env[field.comodel_name]._search([("display_name", name_operator, value)])
-            condition = self._condition_to_sql(
-                self._table, fname, "not in" if negative else "in", titles, query
-            )
-            if negative:
-                condition = SQL(
-                    "(%s OR %s IS NULL)", condition, self._field_to_sql(self._table, fname, query)
-                )
-        else:
-            condition = self._condition_to_sql(self._table, fname, operator, value, query)
-        query.add_where(condition)
-        return [("id", "in", query)]
-
-    @api.depends("keyaccount_class_a_periods")
-    def _compute_keyaccount_stability(self):
-        for partner in self:
-            partner.keyaccount_stability = ka.stability(partner.keyaccount_class_a_periods)
 
     @api.depends("keyaccount_contact_ids.org_level")
     def _compute_keyaccount_coverage(self):
@@ -337,6 +135,12 @@ class ResPartner(models.Model):
             partner.keyaccount_health_score = latest.health_score
             partner.keyaccount_health_trend = latest.trend or False
 
+    @api.depends_context("uid")
+    def _compute_keyaccount_can_manage(self):
+        can_manage = self.env.user.has_group(KA_MANAGER)
+        for partner in self:
+            partner.keyaccount_can_manage = can_manage
+
     @api.depends("keyaccount_plan_ids")
     def _compute_keyaccount_plan_count(self):
         for partner in self:
@@ -354,24 +158,43 @@ class ResPartner(models.Model):
             "keyaccount_influence_rating",
         ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._keyaccount_check_manager_fields(
+                {
+                    name: value
+                    for name, value in vals.items()
+                    if name in MANAGER_FIELDS and value and value != MANAGER_FIELDS[name]
+                }
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
-        if "keyaccount_title_id" not in vals or self.env.context.get("keyaccount_no_history"):
+        self._keyaccount_check_manager_fields(vals)
+        if "keyaccount_title_id" not in vals:
             return super().write(vals)
-        new_title = self.env["crm.keyaccount.title"].browse(vals["keyaccount_title_id"])
-        automatic = self.env.context.get("keyaccount_title_reason") == "automatic"
-        changed = self.filtered(
-            lambda p: p.commercial_partner_id == p and p.keyaccount_title_id != new_title
-        )
-        old_titles = {partner.id: partner.keyaccount_title_id.id for partner in changed}
-        extra = {}
-        if "keyaccount_since" not in vals:
-            extra["keyaccount_since"] = new_title and fields.Date.context_today(self)
-        if not automatic and "keyaccount_title_manual" not in vals:
-            extra["keyaccount_title_manual"] = bool(new_title)
-        result = super().write(vals | extra)
-        if changed:
-            changed._keyaccount_log_title_change(old_titles, automatic)
-        return result
+        return self._keyaccount_write(vals, "manual")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_keyaccount_records(self):
+        """What users entered on an account stays: archive the partner instead."""
+        for model in (
+            "crm.keyaccount.plan",
+            "crm.keyaccount.assessment",
+            "crm.keyaccount.title.history",
+        ):
+            # sudo: the records count whether or not the user may read them
+            records = self.env[model].sudo().with_context(active_test=False)
+            found = records.search([("partner_id", "in", self.ids)], limit=1)
+            if found:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s has %(records)s: archive the contact instead of deleting it.",
+                        partner=found.partner_id.display_name,
+                        records=records._description,
+                    )
+                )
 
     def unlink(self):
         partner_ids = self.ids
@@ -383,9 +206,49 @@ class ResPartner(models.Model):
         self.env["crm.keyaccount.figure"].invalidate_model()
         return result
 
-    def _keyaccount_log_title_change(self, old_titles, automatic):
+    def _keyaccount_check_manager_fields(self, vals):
+        """Only key-account managers set the title, the manager and the market
+        influence; internal code (the commercial-field sync, the ranking) does
+        it under sudo."""
+        fields_set = vals.keys() & MANAGER_FIELDS.keys()
+        if fields_set and not self.env.su and not self.env.user.has_group(KA_MANAGER):
+            raise AccessError(
+                self.env._(
+                    "Only key-account managers can set %(fields)s.",
+                    fields=", ".join(self._fields[name].string for name in sorted(fields_set)),
+                )
+            )
+
+    def _keyaccount_write(self, vals, reason, note=False):
+        """``write()`` with one title history line per account whose title
+        changes, of the given ``reason`` (and ``note``).
+
+        The reason is an argument, not a context key, so that a caller over
+        RPC cannot skip or forge the line: ``write()`` always gives
+        ``manual``, and only internal code calls this method with
+        ``automatic``.
+        """
+        if "keyaccount_title_id" not in vals:
+            return super().write(vals)
+        new_title = self.env["crm.keyaccount.title"].browse(vals["keyaccount_title_id"])
+        automatic = reason == "automatic"
+        changed = self.filtered(
+            lambda p: p.commercial_partner_id == p and p.keyaccount_title_id != new_title
+        )
+        old_titles = {partner.id: partner.keyaccount_title_id.id for partner in changed}
+        extra = {}
+        if "keyaccount_since" not in vals:
+            extra["keyaccount_since"] = new_title and fields.Date.context_today(self)
+        if not automatic and "keyaccount_title_manual" not in vals:
+            extra["keyaccount_title_manual"] = bool(new_title)
+        # super() of this class: the write of the models below, as in write()
+        result = super().write(vals | extra)
+        if changed:
+            changed._keyaccount_log_title_change(old_titles, reason, note)
+        return result
+
+    def _keyaccount_log_title_change(self, old_titles, reason, note=False):
         """Write one history line per partner whose title just changed."""
-        note = self.env.context.get("keyaccount_title_note")
         # sudo: the history is written for any user allowed to change the title;
         # its lines are read-only for users.
         self.env["crm.keyaccount.title.history"].sudo().create(
@@ -396,7 +259,7 @@ class ResPartner(models.Model):
                     "old_title_id": old_titles[partner.id],
                     "new_title_id": partner.keyaccount_title_id.id,
                     "user_id": self.env.user.id,
-                    "reason": "automatic" if automatic else "manual",
+                    "reason": reason,
                     "note": note,
                     "score": partner.sudo().keyaccount_score,
                 }
@@ -412,9 +275,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_keyaccount_recompute(self):
-        """Nightly: rank every company."""
+        """Nightly: rank every company, again later those being ranked meanwhile."""
         companies = self.env["res.company"].search([])
-        self.with_context(allowed_company_ids=companies.ids)._keyaccount_recompute()
+        self.env["crm.keyaccount.ranking"].with_context(
+            allowed_company_ids=companies.ids
+        )._keyaccount_recompute(nightly=True)
 
     def action_keyaccount_recompute(self):
         """Button: recompute every key-account figure of the current companies."""
@@ -433,13 +298,28 @@ class ResPartner(models.Model):
 
     def action_keyaccount_follow_suggestion(self):
         """Replace the title by the suggestion and go back to automatic titles."""
+        self._keyaccount_check_manager_fields({"keyaccount_title_id": True})
+        self.check_access("write")
         for partner in self:
-            partner.with_context(keyaccount_title_reason="automatic").write(
+            partner._keyaccount_write(
                 {
                     "keyaccount_title_id": partner.keyaccount_suggested_title_id.id,
                     "keyaccount_title_manual": False,
-                }
+                },
+                "automatic",
             )
+
+    def action_keyaccount_change_title(self):
+        """Open the wizard changing the title with a reason kept in the history."""
+        self._keyaccount_check_manager_fields({"keyaccount_title_id": True})
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_keyaccount.crm_keyaccount_title_change_action"
+        )
+        action["context"] = {
+            "default_partner_ids": self.commercial_partner_id.ids,
+            "default_title_id": self[:1].commercial_partner_id.keyaccount_title_id.id,
+        }
+        return action
 
     def action_keyaccount_open_plans(self):
         self.ensure_one()

@@ -8,5 +8,8 @@ from . import test_assessment
 from . import test_plan
 from . import test_performance
 from . import test_ui
-from . import test_assessment_integrity
+from . import test_access
 from . import test_bad_input
+from . import test_assessment_integrity
+from . import test_ranking_lock
+from . import test_rpc

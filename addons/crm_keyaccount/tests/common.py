@@ -65,6 +65,9 @@ class KeyaccountInvoicingCommon(AccountTestInvoicingCommon):
         cls.ka_user = new_test_user(
             cls.env, login="ka_inv_user", groups=KA_USER, company_id=cls.company_1.id
         )
+        cls.ka_manager = new_test_user(
+            cls.env, login="ka_inv_manager", groups=KA_MANAGER, company_id=cls.company_1.id
+        )
 
     @classmethod
     def _customer(cls, name, **values):

@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 from .common import KeyaccountInvoicingCommon
@@ -253,12 +254,18 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self.assertEqual(len(self.p1.keyaccount_history_ids), 2)
 
     def test_manual_title_is_kept_and_flagged(self):
-        with Form(self.p2.with_user(self.ka_user)) as form:
-            form.keyaccount_title_id = self.title_key
+        # the "Change Title" button of the form, with the reason of the change
+        action = self.p2.with_user(self.ka_manager).action_keyaccount_change_title()
+        Wizard = self.env[action["res_model"]].with_user(self.ka_manager)
+        with Form(Wizard.with_context(**action["context"])) as wizard:
+            wizard.title_id = self.title_key
+            wizard.reason = "Framework contract signed"
+        wizard.record.action_apply()
         self.assertTrue(self.p2.keyaccount_title_manual)
         line = self.p2.keyaccount_history_ids
         self.assertEqual(
-            (line.new_title_id, line.reason, line.user_id), (self.title_key, "manual", self.ka_user)
+            (line.new_title_id, line.reason, line.user_id, line.note),
+            (self.title_key, "manual", self.ka_manager, "Framework contract signed"),
         )
         self._recompute()
         # p2 scores 40 -> Development is suggested, Key is kept and flagged
@@ -266,7 +273,10 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self.assertEqual(self.p2.keyaccount_title_id, self.title_key)
         self.assertTrue(self.p2.keyaccount_title_differs)
         self.assertEqual(len(self.p2.keyaccount_history_ids), 1)
-        self.p2.with_user(self.ka_user).action_keyaccount_follow_suggestion()
+        with self.assertRaises(AccessError):
+            self.p2.with_user(self.ka_user).action_keyaccount_follow_suggestion()
+        self.assertEqual(self.p2.keyaccount_title_id, self.title_key)
+        self.p2.with_user(self.ka_manager).action_keyaccount_follow_suggestion()
         self.assertEqual(self.p2.keyaccount_title_id, self.title_development)
         self.assertFalse(self.p2.keyaccount_title_differs)
         self.assertFalse(self.p2.keyaccount_title_manual)

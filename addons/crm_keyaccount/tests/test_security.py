@@ -116,7 +116,8 @@ class TestKeyaccountSecurity(KeyaccountCommon):
         self._assert_matrix("crm.keyaccount.question", {"read"}, shared=True)
 
     def test_matrix_title_history(self):
-        self._assert_matrix("crm.keyaccount.title.history", {"read"}, {"read", "unlink"})
+        # written by the system only; deleted by administrators only (see test_access)
+        self._assert_matrix("crm.keyaccount.title.history", {"read"}, {"read"})
 
     def test_matrix_figure(self):
         # written by the ranking only; read like the sensitive partner fields
@@ -174,13 +175,65 @@ class TestKeyaccountSecurity(KeyaccountCommon):
         for user in (self.user_ka_user, self.user_ka_manager, self.user_sales_manager):
             self.account.with_user(user).read(fields)
         for user in (self.user_salesman, self.user_portal):
-            with self.assertRaises(AccessError):
-                self.account.with_user(user).read(["keyaccount_revenue"])
-        # the title and the manager are visible to every salesman
-        values = self.account.with_user(self.user_salesman).read(
+            for name in ("keyaccount_revenue", "keyaccount_title_id", "keyaccount_manager_id"):
+                with self.assertRaises(AccessError):
+                    self.account.with_user(user).read([name])
+        values = self.account.with_user(self.user_sales_manager).read(
             ["keyaccount_title_id", "keyaccount_manager_id", "keyaccount_abc_class"]
         )
         self.assertEqual(values[0]["keyaccount_manager_id"][0], self.user_ka_user.id)
+
+    def test_matrix_partner_fields(self):
+        """Field level: who reads and who writes the key-account fields of a
+        partner, on an account the key-account user manages."""
+        title = self.env.ref("crm_keyaccount.crm_keyaccount_title_key")
+        values = {
+            "keyaccount_manager_id": self.user_ka_other.id,
+            "keyaccount_title_id": title.id,
+            "keyaccount_since": "2026-01-01",
+            "keyaccount_title_manual": True,
+            "keyaccount_industry_leader": True,
+            "keyaccount_influence_rating": "2",
+        }
+        everything = {"read", *values}
+        expected = {
+            self.user_portal: set(),
+            self.user_salesman: set(),
+            self.user_sales_manager: {"read"},
+            self.user_ka_user: {"read"},
+            self.user_ka_manager: everything,
+        }
+        for user, operations in expected.items():
+            with self.subTest(user=user.login):
+                allowed = set()
+                account = self.account.with_user(user)
+                with suppress(AccessError):
+                    account.read(list(values))
+                    allowed.add("read")
+                for name, value in values.items():
+                    with suppress(AccessError, _Rollback), self.env.cr.savepoint():
+                        account.write({name: value})
+                        allowed.add(name)
+                        raise _Rollback()
+                self.assertEqual(allowed, operations)
+
+    def test_matrix_assessment_system_fields(self):
+        """Field level: the link, the state and the result of an assessment
+        are written by the system only, whatever the group."""
+        assessment = self.assessment[self.account]
+        for user in (self.user_ka_user, self.user_ka_manager):
+            for name, value in (
+                ("state", "done"),
+                ("token_expiry", "2099-01-01 00:00:00"),
+                ("health_score", 100.0),
+                ("previous_score", 100.0),
+                ("trend", "up"),
+                ("date_done", "2026-01-01 00:00:00"),
+                ("access_token", "forged"),
+            ):
+                with self.subTest(user=user.login, field=name), self.assertRaises(AccessError):
+                    assessment.with_user(user).write({name: value})
+        self.assertEqual(assessment.state, "draft")
 
     def test_only_managers_recompute(self):
         for user in (self.user_salesman, self.user_ka_user, self.user_sales_manager):

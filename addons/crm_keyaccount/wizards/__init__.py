@@ -1,0 +1,1 @@
+from . import crm_keyaccount_title_change
