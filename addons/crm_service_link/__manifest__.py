@@ -2,7 +2,7 @@
     "name": "CRM Service Link",
     "summary": "Lossless sales-to-service handoff on won deals, service requests "
     "with SLA in working hours",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services",
     "website": "https://github.com/crm-addons/crm-addons",
     "author": "CRM Addons Team",

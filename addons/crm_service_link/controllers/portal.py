@@ -90,6 +90,8 @@ class ServiceRequestPortal(CustomerPortal):
             request_sudo = self._document_check_access("crm.service.request", request_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        with contextlib.suppress(UserError):  # not closed, or not a rating: nothing to rate
-            request_sudo.action_rate(rating, comment)
+        # as the customer: action_rate checks who rates (not closed, already rated,
+        # or not a rating: nothing to rate)
+        with contextlib.suppress(UserError):
+            request.env["crm.service.request"].browse(request_sudo.id).action_rate(rating, comment)
         return request.redirect(request_sudo.access_url)

@@ -1,3 +1,4 @@
+from . import crm_service_number_mixin
 from . import resource_calendar
 from . import res_company
 from . import res_config_settings
@@ -13,3 +14,4 @@ from . import crm_service_handoff_line
 from . import crm_lead
 from . import sale_order
 from . import res_partner
+from . import ir_attachment

@@ -34,21 +34,12 @@ class CrmLead(models.Model):
     def _service_handoffs_split(self):
         """(all handoffs of these opportunities, those that must be kept).
 
-        A handoff that sales submitted, or that service requests point to, is
-        the record of what was promised; an automatic draft holds nothing that
-        its opportunity does not."""
+        A handoff that holds what sales or service entered (see
+        crm.service.handoff._has_sales_work) is the record of what was
+        promised; an empty draft holds nothing that its opportunity does not."""
         # sudo(): the check must see every handoff, also those of other sales owners
         handoffs = self.sudo().service_handoff_ids
-        kept = handoffs.filtered(lambda h: h.state != "draft")
-        drafts = handoffs - kept
-        if drafts:
-            kept |= (
-                self.env["crm.service.request"]
-                .sudo()  # existence check only: the user may not see every request
-                .search([("handoff_id", "in", drafts.ids)])
-                .handoff_id
-            )
-        return handoffs, kept
+        return handoffs, handoffs._has_sales_work()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_handed_over(self):
@@ -65,8 +56,9 @@ class CrmLead(models.Model):
     def unlink(self):
         handoffs, kept = self._service_handoffs_split()
         if not kept:
-            # The drafts go with their opportunities (sudo as above).
-            (handoffs - kept).unlink()
+            # The empty drafts go with their opportunities (sudo as above), with
+            # their copied files; the database cascade covers the uninstall.
+            handoffs.unlink()
         return super().unlink()
 
     def action_open_service_handoff(self):

@@ -1,9 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-# Copied from the opportunity when the handoff is created; never written after.
+from ..tools.integrity import as_system, field_labels
+
+# Origin and snapshot: what sales knew at the win, taken from the opportunity
+# by the system (at creation, or by action_refresh_snapshot on a draft).
 SNAPSHOT_FIELDS = {
+    "name",
     "lead_id",
+    "sale_order_id",
+    "company_id",
     "partner_id",
     "sales_user_id",
     "won_date",
@@ -13,10 +19,33 @@ SNAPSHOT_FIELDS = {
     "currency_id",
     "attachment_ids",
     "product_line_ids",
+    "contact_line_ids",
 }
+# Moved only by action_submit, action_accept and action_return, or computed.
+WORKFLOW_FIELDS = {
+    "state",
+    "submitted_date",
+    "accepted_date",
+    "return_reason",
+    "lead_time_days",
+    "completeness",
+}
+# What sales add for service: editable by sales while draft or returned.
+SALES_FIELDS = {
+    "commitment_ids",
+    "sla_policy_id",
+    "checklist_line_ids",
+    "handoff_notes",
+    "competitors",
+}
+# Who serves the customer: service at any time; sales pick the team while preparing.
+SERVICE_FIELDS = {"service_team_id", "service_user_id"}
+SALES_PICKS = {"service_team_id"}
 # Filled by sales before submission; the label is shown when it is missing.
 REQUIRED_FIELDS = ("partner_id", "service_team_id", "sla_policy_id", "contact_line_ids")
 EDITABLE_STATES = ("draft", "returned")
+SALES_GROUP = "sales_team.group_sale_salesman"
+SERVICE_GROUP = "crm_service_link.crm_service_link_group_user"
 
 
 class CrmServiceHandoff(models.Model):
@@ -34,7 +63,9 @@ class CrmServiceHandoff(models.Model):
         required=True,
         readonly=True,
         index=True,
-        ondelete="restrict",
+        # the database deletes the handoff with its opportunity (also when the
+        # addon is uninstalled); users are refused by crm.lead's ondelete hook
+        ondelete="cascade",
         check_company=True,
     )
     sale_order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null")
@@ -135,8 +166,24 @@ class CrmServiceHandoff(models.Model):
             else:
                 handoff.lead_time_days = 0.0
 
+    @api.constrains("won_date", "submitted_date", "accepted_date")
+    def _check_dates(self):
+        for handoff in self:
+            dates = [handoff.won_date, handoff.submitted_date, handoff.accepted_date]
+            known = [date for date in dates if date]
+            if known != sorted(known):
+                raise ValidationError(
+                    self.env._(
+                        "The dates of the handoff %(handoff)s are in the wrong order: it is "
+                        "won, then submitted, then accepted.",
+                        handoff=handoff.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        # Only the system creates handoffs (no create right for users): the
+        # snapshot is taken from the opportunity, never sent by a caller.
         lead_ids = [vals.get("lead_id") for vals in vals_list if vals.get("lead_id")]
         # sudo: existence check across every user, so a second handoff is refused
         # even when the first one is not visible to the current user.
@@ -149,27 +196,61 @@ class CrmServiceHandoff(models.Model):
                 )
             )
         handoffs = super().create(vals_list)
-        handoffs.filtered("service_team_id")._reset_checklist()
+        # sudo: the checklist comes from the team's items, not from the caller.
+        as_system(handoffs.filtered("service_team_id"))._reset_checklist()
         return handoffs
 
     def write(self, vals):
-        if SNAPSHOT_FIELDS & set(vals) and not self.env.context.get("service_handoff_snapshot"):
-            raise UserError(
-                self.env._("The snapshot of what sales knew at the handoff cannot be changed.")
-            )
+        if not self.env.su:
+            self._check_user_write(set(vals))
         res = super().write(vals)
         if "service_team_id" in vals:
-            self._reset_checklist()
+            # sudo: the checklist of a handoff never submitted follows its team;
+            # once submitted, it stays what sales ticked.
+            as_system(self.filtered(lambda handoff: handoff.state == "draft"))._reset_checklist()
         return res
+
+    def _check_user_write(self, fnames):
+        """What a user may change: see SNAPSHOT/WORKFLOW/SALES/SERVICE_FIELDS."""
+        frozen = fnames & (SNAPSHOT_FIELDS | WORKFLOW_FIELDS)
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "The snapshot of what sales knew at the handoff and its workflow "
+                    "cannot be changed: %(fields)s",
+                    fields=field_labels(self, frozen),
+                )
+            )
+        user = self.env.user
+        is_sales = user.has_group(SALES_GROUP)
+        is_service = user.has_group(SERVICE_GROUP)
+        refused = set() if is_sales else fnames & SALES_FIELDS
+        if not is_service:
+            refused |= fnames & (SERVICE_FIELDS - (SALES_PICKS if is_sales else set()))
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "You cannot change these fields of a handoff: %(fields)s",
+                    fields=field_labels(self, refused),
+                )
+            )
+        preparing = fnames & (SALES_FIELDS | (set() if is_service else SALES_PICKS))
+        closed = self.filtered(lambda handoff: handoff.state not in EDITABLE_STATES)
+        if preparing and closed:
+            raise UserError(
+                self.env._(
+                    "The handoff %(handoff)s was submitted: what sales prepared for "
+                    "service is closed (%(fields)s).",
+                    handoff=closed[0].name,
+                    fields=field_labels(self, preparing),
+                )
+            )
 
     def _reset_checklist(self):
         for handoff in self:
             items = handoff.service_team_id.checklist_item_ids
             handoff.checklist_line_ids = [fields.Command.clear()] + [
-                fields.Command.create(
-                    {"item_id": item.id, "name": item.name, "required": item.required}
-                )
-                for item in items
+                fields.Command.create({"item_id": item.id, "done": False}) for item in items
             ]
 
     def _get_missing(self):
@@ -185,32 +266,53 @@ class CrmServiceHandoff(models.Model):
         ).mapped("name")
         return missing
 
+    def _check_caller(self, group, message):
+        """The caller is in ``group`` and may write these handoffs."""
+        if not self.env.su and not self.env.user.has_group(group):
+            raise AccessError(message)
+        self.check_access("write")
+
     def action_submit(self):
+        self._check_caller(SALES_GROUP, self.env._("Only sales submit a handoff."))
         for handoff in self:
             if handoff.state not in EDITABLE_STATES:
                 raise UserError(self.env._("Only a draft or returned handoff can be submitted."))
             missing = handoff._get_missing()
-            if missing:
+            if missing and not (handoff.partner_id and handoff.contact_line_ids):
                 raise UserError(
                     self.env._(
-                        "The handoff %(handoff)s cannot be submitted; missing: %(missing)s",
+                        "The handoff %(handoff)s cannot be submitted; missing: %(missing)s. "
+                        "Set the customer on the opportunity, then use Refresh from the "
+                        "opportunity.",
                         handoff=handoff.name,
                         missing=", ".join(missing),
                     )
                 )
-        self.write({"state": "submitted", "submitted_date": fields.Datetime.now()})
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "The handoff %(handoff)s cannot be submitted; missing: %(missing)s.",
+                        handoff=handoff.name,
+                        missing=", ".join(missing),
+                    )
+                )
+        # sudo: the state moves here only, after the checks above.
+        as_system(self).write({"state": "submitted", "submitted_date": fields.Datetime.now()})
         return True
 
     def _check_service_user(self):
-        if not self.env.user.has_group("crm_service_link.crm_service_link_group_user"):
-            raise AccessError(self.env._("Only the service team accepts or returns handoffs."))
+        self._check_caller(
+            SERVICE_GROUP, self.env._("Only the service team accepts or returns handoffs.")
+        )
 
     def action_accept(self):
         self._check_service_user()
         if any(handoff.state != "submitted" for handoff in self):
             raise UserError(self.env._("Only a submitted handoff can be accepted."))
         now = fields.Datetime.now()
-        for handoff in self:
+        # sudo: the state moves here only, after the checks above.
+        system = as_system(self)
+        for handoff in system:
             handoff.write(
                 {
                     "state": "accepted",
@@ -218,7 +320,7 @@ class CrmServiceHandoff(models.Model):
                     "service_user_id": handoff.service_user_id.id or self.env.user.id,
                 }
             )
-        self.commitment_ids._schedule_activities()
+        system.commitment_ids._schedule_activities()
         return True
 
     def action_return(self, reason):
@@ -227,13 +329,28 @@ class CrmServiceHandoff(models.Model):
             raise UserError(self.env._("Only a submitted handoff can be returned."))
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the handoff is returned."))
-        self.write({"state": "returned", "return_reason": reason})
+        # sudo: the state moves here only, after the checks above.
+        as_system(self).write({"state": "returned", "return_reason": reason})
         for handoff in self:
             handoff.message_post(
                 body=self.env._("Returned to sales: %(reason)s", reason=reason),
                 partner_ids=handoff.sales_user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
+        return True
+
+    def action_refresh_snapshot(self):
+        """Take the snapshot again from the opportunity (draft handoffs only).
+
+        For a deal won before its customer was set: the snapshot is still
+        only what the opportunity holds, taken by the system."""
+        self._check_caller(
+            SALES_GROUP, self.env._("Only sales refresh a handoff from its opportunity.")
+        )
+        if any(handoff.state != "draft" for handoff in self):
+            raise UserError(self.env._("Only a draft handoff is refreshed from its opportunity."))
+        # sudo: the snapshot is written by the system from the opportunity.
+        as_system(self)._take_snapshot()
         return True
 
     def action_open_return_wizard(self):

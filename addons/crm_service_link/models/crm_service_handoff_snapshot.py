@@ -1,4 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import is_html_empty
+
+from ..tools.integrity import as_system
 
 
 class CrmServiceHandoff(models.Model):
@@ -11,39 +15,56 @@ class CrmServiceHandoff(models.Model):
         A lead that already has a handoff is skipped: winning it again, or
         confirming another order, never makes a second one.
         """
-        orders = orders or self.env["sale.order"]
         # sudo: the handoff is created by the system for the sales owner of the
-        # won deal, whoever marked it won; existing handoffs are checked for all.
-        handoffs = self.sudo().with_context(active_test=False)
+        # won deal, whoever marked it won or confirmed its order (who may not
+        # read the opportunity); existing handoffs are checked for all. The
+        # caller's defaults are dropped: a snapshot is never sent by a caller.
+        handoffs = as_system(self).with_context(active_test=False)
+        leads = as_system(leads)
+        orders = as_system(orders or self.env["sale.order"])
         taken = handoffs.search([("lead_id", "in", leads.ids)]).lead_id
+        todo = leads - taken
         vals_list = [
-            self._prepare_snapshot(
-                lead, orders.filtered(lambda o, won=lead: o.opportunity_id == won)
+            dict(
+                handoffs._prepare_snapshot(
+                    lead, orders.filtered(lambda o, won=lead: o.opportunity_id == won)
+                ),
+                name=lead.name,
+                lead_id=lead.id,
+                company_id=(lead.company_id or self.env.company).id,
             )
-            for lead in (leads - taken)
+            for lead in todo
         ]
-        return handoffs.with_context(service_handoff_snapshot=True).create(vals_list)
+        teams = handoffs._default_teams(vals_list)
+        for vals in vals_list:
+            vals["service_team_id"] = teams.get(vals["company_id"], False)
+        created = handoffs.create(vals_list)
+        created._copy_lead_attachments()
+        return created
+
+    @api.model
+    def _default_teams(self, vals_list):
+        """The first service team of each company (one search per company)."""
+        return {
+            company_id: self.env["crm.service.team"]
+            .search([("company_id", "=", company_id)], limit=1)
+            .id
+            for company_id in {vals["company_id"] for vals in vals_list}
+        }
 
     @api.model
     def _prepare_snapshot(self, lead, orders):
+        """Values of the snapshot of ``lead`` (attachments are copied after)."""
         orders = orders or lead.order_ids.filtered(lambda o: o.state == "sale") or lead.order_ids
         order = orders[:1]
         partner = lead.partner_id.commercial_partner_id
         company = lead.company_id or self.env.company
-        team = self.env["crm.service.team"].search([("company_id", "=", company.id)], limit=1)
         contacts = lead.partner_id | partner.child_ids.filtered(lambda p: p.type == "contact")
-        attachments = self.env["ir.attachment"].search(
-            [("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)]
-        )
         lines = order.order_line.filtered(lambda line: not line.display_type)
         return {
-            "name": lead.name,
-            "lead_id": lead.id,
             "sale_order_id": order.id,
-            "company_id": company.id,
             "partner_id": partner.id,
             "sales_user_id": lead.user_id.id,
-            "service_team_id": team.id,
             "won_date": lead.date_closed or fields.Datetime.now(),
             "snapshot_customer": "\n".join(
                 filter(
@@ -59,7 +80,6 @@ class CrmServiceHandoff(models.Model):
             "snapshot_notes": lead.description,
             "currency_id": lead.company_currency.id or company.currency_id.id,
             "snapshot_expected_revenue": order.amount_untaxed or lead.expected_revenue,
-            "attachment_ids": [fields.Command.set(attachments.ids)],
             "contact_line_ids": [
                 fields.Command.create(
                     {
@@ -83,3 +103,74 @@ class CrmServiceHandoff(models.Model):
                 for line in lines
             ],
         }
+
+    def _copy_lead_attachments(self):
+        """Copy the files of the opportunities into their handoffs.
+
+        The copies belong to the handoff (res_model/res_id): deleting or
+        editing the opportunity's files leaves them intact. Called as system.
+        """
+        if not self:
+            return
+        Attachment = self.env["ir.attachment"]
+        files = Attachment.search(
+            [("res_model", "=", "crm.lead"), ("res_id", "in", self.lead_id.ids)], order="id"
+        )
+        vals_list, owners = [], []
+        for handoff in self:
+            for attachment in files.filtered(lambda a, h=handoff: a.res_id == h.lead_id.id):
+                vals_list += attachment.copy_data(
+                    {"res_model": self._name, "res_id": handoff.id, "res_field": False}
+                )
+                owners.append(handoff)
+        copies = Attachment.create(vals_list)
+        for handoff in self:
+            mine = copies.browse(
+                [copy.id for copy, owner in zip(copies, owners, strict=True) if owner == handoff]
+            )
+            if mine:
+                handoff.attachment_ids = [fields.Command.set(mine.ids)]
+
+    def _take_snapshot(self):
+        """Take the snapshot of draft handoffs again from their opportunities."""
+        for handoff in self:
+            vals = self._prepare_snapshot(handoff.lead_id, handoff.sale_order_id)
+            for fname in ("contact_line_ids", "product_line_ids"):
+                vals[fname] = [fields.Command.clear(), *vals[fname]]
+            old_files = handoff.attachment_ids
+            vals["attachment_ids"] = [fields.Command.clear()]
+            handoff.write(vals)
+            old_files.unlink()
+        self._copy_lead_attachments()
+
+    def _has_sales_work(self):
+        """Handoffs holding what sales or service entered, or that requests use.
+
+        A draft with nothing entered holds only what its opportunity holds."""
+        # sudo: existence check only, the user may not see every request.
+        used = self.env["crm.service.request"].sudo().search([("handoff_id", "in", self.ids)])
+        return self.filtered(
+            lambda handoff: (
+                handoff.state != "draft"
+                or handoff in used.handoff_id
+                or handoff.commitment_ids
+                or handoff.checklist_line_ids.filtered("done")
+                or handoff.sla_policy_id
+                or handoff.service_user_id
+                or handoff.competitors
+                or not is_html_empty(handoff.handoff_notes)
+            )
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sales_work(self):
+        # sudo: the check must see every line of the handoffs.
+        kept = self.sudo()._has_sales_work()
+        if kept:
+            raise UserError(
+                self.env._(
+                    "These handoffs hold what sales or service entered and cannot be "
+                    "deleted: %(handoffs)s. Archive their opportunities instead.",
+                    handoffs=", ".join(kept.mapped("name")),
+                )
+            )

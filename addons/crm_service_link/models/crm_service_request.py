@@ -1,6 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.integrity import as_system, check_numbers, field_labels, without_defaults
 from .crm_service_sla_policy import PRIORITIES
 
 SLA_STATUSES = [
@@ -17,6 +18,36 @@ CHANNELS = [
     ("phone", "Phone"),
 ]
 RATINGS = [("1", "Unhappy"), ("2", "Fair"), ("3", "Good"), ("4", "Very Good"), ("5", "Excellent")]
+# Written only by the SLA engine (self.env.su); users move them through what
+# the engine measures: a reply, a stage, priority or team change.
+SLA_ENGINE_FIELDS = {
+    "sla_policy_id",
+    "response_deadline",
+    "resolution_deadline",
+    "response_warning_date",
+    "resolution_warning_date",
+    "first_response_date",
+    "resolved_date",
+    "response_late",
+    "resolution_late",
+    "response_sla_status",
+    "resolution_sla_status",
+    "response_working_hours",
+    "resolution_working_hours",
+    "paused_hours",
+    "sla_clock_start",
+    "sla_clock_credit",
+    "sla_pause_start",
+    "sla_pause_return_stage_id",
+    "response_warned",
+    "response_escalated",
+    "resolution_warned",
+    "resolution_escalated",
+}
+# Given once by the customer, through action_rate.
+RATING_FIELDS = {"customer_rating", "customer_rating_comment"}
+# Set when the request is created; the clock counts from it.
+CREATE_ONLY_FIELDS = {"request_date"}
 
 
 class CrmServiceRequest(models.Model):
@@ -76,8 +107,8 @@ class CrmServiceRequest(models.Model):
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
     # Customer rating
-    customer_rating = fields.Selection(RATINGS, readonly=True, tracking=True)
-    customer_rating_comment = fields.Text(readonly=True)
+    customer_rating = fields.Selection(RATINGS, readonly=True, copy=False, tracking=True)
+    customer_rating_comment = fields.Text(readonly=True, copy=False)
 
     def _default_stage(self):
         return self.env["crm.service.stage"].search([("is_closed", "=", False)], limit=1)
@@ -101,8 +132,36 @@ class CrmServiceRequest(models.Model):
         ):
             self.contact_id = False
 
+    @api.constrains("request_date")
+    def _check_request_date(self):
+        now = fields.Datetime.now()
+        for request in self:
+            if request.request_date > now:
+                raise ValidationError(
+                    self.env._(
+                        "The request %(request)s cannot be received in the future (%(date)s).",
+                        request=request.name,
+                        date=request.request_date,
+                    )
+                )
+
+    def _check_user_fields(self, fnames, refused):
+        forged = set(fnames) & refused
+        if forged and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "These fields of a service request are set by the service level engine "
+                    "or by the customer's rating: %(fields)s",
+                    fields=field_labels(self, forged),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]  # completed below, not the caller's
+        check_numbers(self, vals_list)
+        for vals in vals_list:
+            self._check_user_fields(vals, SLA_ENGINE_FIELDS | RATING_FIELDS)
         if "default_stage_id" not in self.env.context:
             default_stage = self._default_stage()
             for vals in vals_list:
@@ -112,23 +171,31 @@ class CrmServiceRequest(models.Model):
                 contact = self.env["res.partner"].browse(vals["contact_id"])
                 vals["partner_id"] = contact.commercial_partner_id.id
         self._sla_prepare_create_vals(vals_list)
-        requests = super().create(vals_list)
+        # a caller's defaults never set what the engine or the customer set
+        clean = without_defaults(self, SLA_ENGINE_FIELDS | RATING_FIELDS)
+        requests = super(CrmServiceRequest, clean).create(vals_list).with_env(self.env)
         requests._subscribe_customers()
         requests._sla_schedule_job()
         return requests
 
     def write(self, vals):
+        check_numbers(self, [vals])
+        self._check_user_fields(vals, SLA_ENGINE_FIELDS | RATING_FIELDS | CREATE_ONLY_FIELDS)
         rematch = {"priority", "team_id", "partner_id", "company_id"} & set(vals)
         before = {
-            request.id: request.sla_policy_id._get_calendar(request.team_id)
+            request.id: request._sla_calendar()
             for request in (self if rematch else self.browse())
             if request.sla_policy_id
         }
         if "stage_id" in vals:
-            self._sla_stage_change(self.env["crm.service.stage"].browse(vals["stage_id"]))
+            # sudo: the engine measures the stage change the user is making.
+            as_system(self)._sla_stage_change(
+                self.env["crm.service.stage"].browse(vals["stage_id"])
+            )
         res = super().write(vals)
         if rematch:
-            self._sla_rematch(before)
+            # sudo: the engine plans again after the user's change of priority or team.
+            as_system(self)._sla_rematch(before)
         return res
 
     def _subscribe_customers(self):
@@ -189,10 +256,19 @@ class CrmServiceRequest(models.Model):
         return res
 
     def action_rate(self, rating, comment=False):
-        """Rate the resolution (from the portal); only closed requests."""
+        """Rate the resolution, once, as the customer (a portal user of the
+        request's customer company); only closed requests."""
         self.ensure_one()
+        self.check_access("read")
+        user = self.env.user
+        if not user.share or user.commercial_partner_id != self.commercial_partner_id:
+            raise AccessError(self.env._("Only the customer rates the resolution of a request."))
+        if self.customer_rating:
+            raise UserError(self.env._("This request was already rated."))
         if not self.is_closed:
             raise UserError(self.env._("Only a closed request can be rated."))
         if rating not in dict(RATINGS):
             raise UserError(self.env._("Choose a rating from 1 to 5."))
-        self.write({"customer_rating": rating, "customer_rating_comment": comment})
+        # sudo: the customer has no write right; the rating is checked above.
+        as_system(self).write({"customer_rating": rating, "customer_rating_comment": comment})
+        return True

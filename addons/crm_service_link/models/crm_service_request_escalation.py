@@ -2,6 +2,8 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
+from ..tools.integrity import as_system
+
 # target name -> (hours field on the policy, date that reaches the target)
 TARGETS = {
     "response": ("response_hours", "first_response_date"),
@@ -42,7 +44,8 @@ class CrmServiceRequestEscalation(models.AbstractModel):
                 requests = self.search(self._sla_escalation_domain(target, level, now))
                 if requests:
                     requests._sla_escalate(target, level)
-                    requests.write({f"{target}_warned": True, f"{target}_{level}": True})
+                    # sudo: the marks are the engine's own (the job runs as the system).
+                    as_system(requests).write({f"{target}_warned": True, f"{target}_{level}": True})
         self._sla_schedule_job()
 
     def _sla_escalate(self, target, level):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools.integrity import as_system
 from .crm_service_request import SLA_STATUSES
 from .crm_service_request_escalation import TARGETS
 
@@ -16,13 +17,22 @@ class CrmServiceRequest(models.Model):
         string="SLA Policy",
         index="btree_not_null",
         readonly=True,
+        copy=False,
         check_company=True,
         groups="base.group_user",
     )
-    response_deadline = fields.Datetime(readonly=True, index=True, groups="base.group_user")
-    resolution_deadline = fields.Datetime(readonly=True, index=True, groups="base.group_user")
-    response_warning_date = fields.Datetime(readonly=True, index=True, groups="base.group_user")
-    resolution_warning_date = fields.Datetime(readonly=True, index=True, groups="base.group_user")
+    response_deadline = fields.Datetime(
+        readonly=True, index=True, copy=False, groups="base.group_user"
+    )
+    resolution_deadline = fields.Datetime(
+        readonly=True, index=True, copy=False, groups="base.group_user"
+    )
+    response_warning_date = fields.Datetime(
+        readonly=True, index=True, copy=False, groups="base.group_user"
+    )
+    resolution_warning_date = fields.Datetime(
+        readonly=True, index=True, copy=False, groups="base.group_user"
+    )
     first_response_date = fields.Datetime(readonly=True, copy=False)
     resolved_date = fields.Datetime(readonly=True, copy=False)
     response_late = fields.Boolean(compute="_compute_late", store=True, groups="base.group_user")
@@ -44,30 +54,40 @@ class CrmServiceRequest(models.Model):
     response_working_hours = fields.Float(
         string="First Response Time (working hours)",
         readonly=True,
+        copy=False,
         aggregator="avg",
         groups="base.group_user",
     )
     resolution_working_hours = fields.Float(
         string="Resolution Time (working hours)",
         readonly=True,
+        copy=False,
         aggregator="avg",
         groups="base.group_user",
     )
     paused_hours = fields.Float(
-        string="Paused (working hours)", readonly=True, groups="base.group_user"
+        string="Paused (working hours)", readonly=True, copy=False, groups="base.group_user"
     )
     # SLA clock: deadline = clock start + target + credit, in working hours
     sla_clock_start = fields.Datetime(
-        string="SLA Clock Start", readonly=True, groups="base.group_user"
+        string="SLA Clock Start", readonly=True, copy=False, groups="base.group_user"
     )
     sla_clock_credit = fields.Float(
-        string="SLA Clock Credit (hours)", readonly=True, groups="base.group_user"
+        string="SLA Clock Credit (hours)", readonly=True, copy=False, groups="base.group_user"
     )
     sla_pause_start = fields.Datetime(
-        string="Paused Since", readonly=True, index="btree_not_null", groups="base.group_user"
+        string="Paused Since",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="base.group_user",
     )
     sla_pause_return_stage_id = fields.Many2one(
-        "crm.service.stage", string="Stage after Pause", readonly=True, groups="base.group_user"
+        "crm.service.stage",
+        string="Stage after Pause",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     # Escalation marks (the scheduled job acts once per mark)
     response_warned = fields.Boolean(readonly=True, copy=False, groups="base.group_user")
@@ -103,6 +123,15 @@ class CrmServiceRequest(models.Model):
                 request[f"{target}_sla_status"] = request._sla_status(
                     request[done_field], request[f"{target}_deadline"], now
                 )
+
+    def _sla_calendar(self):
+        """Working hours of the request: its policy's, its team's or its company's."""
+        self.ensure_one()
+        return (
+            self.sla_policy_id.resource_calendar_id
+            or self.team_id.resource_calendar_id
+            or self.company_id.resource_calendar_id
+        )
 
     def _sla_status(self, done, deadline, now):
         if not deadline:
@@ -210,7 +239,7 @@ class CrmServiceRequest(models.Model):
             if not policy:
                 request.write(dict.fromkeys(self._sla_date_fields(), False))
                 continue
-            calendar = policy._get_calendar(request.team_id)
+            calendar = request._sla_calendar()
             skip = [target for target, (_h, done) in TARGETS.items() if request[done]]
             planned = self._sla_entries(
                 policy, calendar, request.sla_clock_start, request.sla_clock_credit, skip
@@ -262,7 +291,7 @@ class CrmServiceRequest(models.Model):
             policy = matches[key]
             old_calendar = before.get(request.id)
             vals = {"sla_policy_id": policy.id}
-            new_calendar = policy._get_calendar(request.team_id) if policy else False
+            new_calendar = request._sla_calendar() if policy else False
             if old_calendar and new_calendar and old_calendar != new_calendar:
                 until = request.sla_pause_start or now
                 consumed = request._sla_consumed_hours(old_calendar, until)
@@ -282,10 +311,15 @@ class CrmServiceRequest(models.Model):
             if request.stage_id == new_stage:
                 continue
             vals = {}
-            calendar = request.sla_policy_id._get_calendar(request.team_id)
+            calendar = request._sla_calendar()
             pausing = new_stage in request.sla_policy_id.pause_stage_ids and not new_stage.is_closed
             if request.sla_pause_start and not pausing:
-                paused = calendar._service_hours_between_batch([(request.sla_pause_start, now)])[0]
+                # the policy may have changed or gone since the pause began
+                paused = (
+                    calendar._service_hours_between_batch([(request.sla_pause_start, now)])[0]
+                    if calendar
+                    else 0.0
+                )
                 vals.update(
                     paused_hours=request.paused_hours + paused,
                     sla_clock_credit=request.sla_clock_credit + paused,
@@ -294,7 +328,9 @@ class CrmServiceRequest(models.Model):
                 )
                 resumed |= request
             elif pausing and not request.sla_pause_start:
-                vals.update(sla_pause_start=now, sla_pause_return_stage_id=request.stage_id.id)
+                # a reopened request resumes in an open stage, never in a closed one
+                back = request.stage_id if not request.stage_id.is_closed else False
+                vals.update(sla_pause_start=now, sla_pause_return_stage_id=back and back.id)
             if new_stage.is_closed and not request.resolved_date:
                 vals["resolved_date"] = now
             elif not new_stage.is_closed and request.resolved_date:
@@ -314,10 +350,10 @@ class CrmServiceRequest(models.Model):
         comment = self.env.ref("mail.mt_comment")
         # sudo: the SLA fields are maintained by the system; the message was posted
         # with the poster's own rights (read access on the request) just before.
-        requests = self.sudo()
+        requests = as_system(self)
         if internal and message.message_type == "comment" and message.subtype_id == comment:
             for request in requests.filtered(lambda r: not r.first_response_date):
-                calendar = request.sla_policy_id._get_calendar(request.team_id)
+                calendar = request._sla_calendar()
                 request.write(
                     {
                         "first_response_date": message.date,
@@ -327,8 +363,11 @@ class CrmServiceRequest(models.Model):
                     }
                 )
         elif not internal:
-            for request in requests.filtered("sla_pause_start"):
-                request.stage_id = request.sla_pause_return_stage_id or request._sla_open_stage()
+            for request in requests.filtered(lambda r: r.sla_pause_start and not r.is_closed):
+                back = request.sla_pause_return_stage_id
+                if not back or back.is_closed:
+                    back = request._sla_open_stage()
+                request.stage_id = back
 
     def _sla_open_stage(self):
         self.ensure_one()

@@ -4,10 +4,13 @@ from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
+# About a year of full-time working hours: a longer target is a typing error.
+MAX_TARGET_HOURS = 2000
 
 
 class CrmServiceSlaPolicy(models.Model):
     _name = "crm.service.sla.policy"
+    _inherit = ["crm.service.number.mixin"]
     _description = "Service Level Policy"
     _order = "sequence, id"
     _check_company_auto = True
@@ -59,10 +62,21 @@ class CrmServiceSlaPolicy(models.Model):
     @api.constrains("response_hours", "resolution_hours")
     def _check_hours(self):
         for policy in self:
-            if policy.response_hours <= 0 or policy.resolution_hours <= 0:
+            hours = (policy.response_hours, policy.resolution_hours)
+            if not all(0 < value <= MAX_TARGET_HOURS for value in hours):
                 raise ValidationError(
                     self.env._(
-                        "The targets of the policy %(policy)s must be more than 0 working hours.",
+                        "The targets of the policy %(policy)s must be more than 0 and at most "
+                        "%(max)s working hours.",
+                        policy=policy.name,
+                        max=MAX_TARGET_HOURS,
+                    )
+                )
+            if policy.resolution_hours < policy.response_hours:
+                raise ValidationError(
+                    self.env._(
+                        "The resolution target of the policy %(policy)s cannot be shorter than "
+                        "its first response target.",
                         policy=policy.name,
                     )
                 )

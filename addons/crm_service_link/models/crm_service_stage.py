@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class CrmServiceStage(models.Model):
     _name = "crm.service.stage"
+    _inherit = ["crm.service.number.mixin"]
     _description = "Service Request Stage"
     _order = "sequence, id"
 

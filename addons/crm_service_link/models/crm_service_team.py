@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 
 class CrmServiceTeam(models.Model):
     _name = "crm.service.team"
-    _inherit = ["mail.alias.mixin"]
+    _inherit = ["mail.alias.mixin", "crm.service.number.mixin"]
     _description = "Service Team"
     _order = "sequence, name, id"
     _check_company_auto = True

@@ -1,7 +1,7 @@
 from datetime import timedelta, timezone
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.working_time import WorkSchedule
 
@@ -32,6 +32,27 @@ class ResourceCalendar(models.Model):
                         calendar=calendar.display_name,
                     )
                 )
+
+    @api.constrains("attendance_ids", "two_weeks_calendar")
+    def _check_service_working_time(self):
+        """A calendar that service teams or SLA policies count in keeps working time."""
+        # sudo: existence check of the teams and policies using the calendars.
+        used = self.filtered(
+            lambda calendar: (
+                self.env["crm.service.team"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count([("resource_calendar_id", "=", calendar.id)], limit=1)
+                or self.env["crm.service.sla.policy"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count([("resource_calendar_id", "=", calendar.id)], limit=1)
+            )
+        )
+        try:
+            used._service_check_working_time()
+        except UserError as error:
+            raise ValidationError(error.args[0]) from None
 
     def _service_schedule(self, start, end):
         """WorkSchedule of this calendar (holidays removed) between two aware datetimes."""

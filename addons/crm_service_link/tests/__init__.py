@@ -7,5 +7,9 @@ from . import test_performance
 from . import test_handoff
 from . import test_mail
 from . import test_security
+from . import test_handoff_integrity
+from . import test_sla_integrity
+from . import test_sla_state
+from . import test_rpc_http
 from . import test_portal_http
 from . import test_ui

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
@@ -53,6 +53,15 @@ class ServiceLinkCommon(TransactionCase):
             partner_id=cls.customer_contact.id,
             email="olena@customer.example.com",
         )
+        cls.everyone = {
+            "employee": cls.user_employee,
+            "service": cls.user_service,
+            "service_other": cls.user_service_other,
+            "manager": cls.user_service_manager,
+            "salesman": cls.user_salesman,
+            "salesman_2": cls.user_salesman_2,
+            "portal": cls.user_portal,
+        }
         cls.other_customer = cls.env["res.partner"].create(
             {"name": "Other Customer", "is_company": True}
         )
@@ -131,3 +140,47 @@ class ServiceLinkCommon(TransactionCase):
         }
         values.update(vals)
         return self.env["crm.service.request"].create(values)
+
+
+class HandoffCommon(ServiceLinkCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        cls.product = cls.env["product.product"].create({"name": "Service contract"})
+        cls.policy_gold = cls.env["crm.service.sla.policy"].create({"name": "Gold", "sequence": 30})
+
+    def make_lead(self, user=None, **vals):
+        values = {
+            "name": "Big deal",
+            "type": "opportunity",
+            "partner_id": self.customer_contact.id,
+            "user_id": (user or self.user_salesman).id,
+            "description": "<p>Needs 24/7 support</p>",
+            "expected_revenue": 12000,
+        }
+        values.update(vals)
+        return self.env["crm.lead"].create(values)
+
+    def fill(self, handoff):
+        due = handoff.won_date.date() + timedelta(days=44)
+        handoff.write(
+            {
+                "sla_policy_id": self.policy_gold.id,
+                "commitment_ids": [Command.create({"name": "Install on site", "due_date": due})],
+            }
+        )
+        handoff.checklist_line_ids.filtered("required").write({"done": True})
+
+    def won_handoff(self, **lead_vals):
+        """A won opportunity's handoff, as the system made it."""
+        lead = self.make_lead(**lead_vals)
+        lead.action_set_won()
+        return lead.service_handoff_ids
+
+    def submitted_handoff(self, **lead_vals):
+        handoff = self.won_handoff(**lead_vals)
+        as_sales = handoff.with_user(self.user_salesman)
+        self.fill(as_sales)
+        as_sales.action_submit()
+        return handoff

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 
-from .test_handoff import HandoffCommon
+from .common import HandoffCommon
 
 
 class TestPermissionMatrix(HandoffCommon):
@@ -26,15 +26,6 @@ class TestPermissionMatrix(HandoffCommon):
         )
         lead.action_set_won()
         cls.handoff = lead.service_handoff_ids
-        cls.everyone = {
-            "employee": cls.user_employee,
-            "service": cls.user_service,
-            "service_other": cls.user_service_other,
-            "manager": cls.user_service_manager,
-            "salesman": cls.user_salesman,
-            "salesman_2": cls.user_salesman_2,
-            "portal": cls.user_portal,
-        }
 
     def check(self, record, allowed, create_vals=None, write_vals=None, unlink=True):
         """``allowed`` maps a user key to the operations it may do (subset of 'crwu')."""
@@ -101,41 +92,70 @@ class TestPermissionMatrix(HandoffCommon):
         )
 
     def test_handoff(self):
+        # what sales add for service: sales only (field matrix in test_field_matrix)
         self.check(
             self.handoff,
-            {"service": "rw", "manager": "rw", "salesman": "rw"},
+            {"service": "r", "manager": "r", "salesman": "rw"},
             write_vals={"competitors": "ACME"},
             unlink=False,
         )
+        # who serves the customer: service only
+        self.check(
+            self.handoff,
+            {"service": "rw", "manager": "rw", "salesman": "r"},
+            write_vals={"service_user_id": self.user_service.id},
+            unlink=False,
+        )
+        # only the system creates handoffs, from won deals
+        lead = self.env["crm.lead"].create({"name": "Open deal", "user_id": self.user_salesman.id})
+        for key in self.everyone:
+            with self.assertRaises(AccessError):
+                self.env["crm.service.handoff"].with_user(self.everyone[key]).create(
+                    {"name": "Forged", "lead_id": lead.id}
+                )
+        self.assertFalse(lead.service_handoff_ids)
         # only managers delete (a handoff is unique per lead: no copy to delete)
         for key in ("service", "salesman", "employee", "portal"):
             with self.assertRaises(AccessError):
                 self.handoff.with_user(self.everyone[key]).unlink()
+        with self.assertRaises(UserError):
+            self.handoff.with_user(self.user_service_manager).unlink()
+        # an empty draft may go
+        self.handoff.write({"service_user_id": False, "competitors": False})
         self.handoff.with_user(self.user_service_manager).unlink()
         self.assertFalse(self.handoff.exists())
 
     def test_handoff_lines(self):
         # salesman_2 sees no handoff here, so none of its lines either
-        sales_and_service = {"service": "crwu", "manager": "crwu", "salesman": "crwu"}
-        self.check(
-            self.handoff.contact_line_ids[0],
-            sales_and_service,
-            write_vals={"role": "Boss"},
-        )
+        read_only = {"service": "r", "manager": "r", "salesman": "r"}
+        # contacts and roles are the snapshot: read only
+        self.check(self.handoff.contact_line_ids[0], read_only, write_vals={"role": "Boss"})
         commitment = self.env["crm.service.handoff.commitment"].create(
-            {"handoff_id": self.handoff.id, "name": "Visit", "due_date": "2026-05-01"}
+            {"handoff_id": self.handoff.id, "name": "Visit", "due_date": "2099-05-01"}
         )
-        self.check(commitment, sales_and_service, write_vals={"name": "Visit again"})
-        self.check(self.handoff.checklist_line_ids[0], sales_and_service, write_vals={"done": True})
+        self.check(commitment, dict(read_only, salesman="crwu"), write_vals={"name": "Visit again"})
+        # ticks by sales; the lines themselves come from the team
+        self.check(
+            self.handoff.checklist_line_ids[0],
+            dict(read_only, salesman="rw"),
+            write_vals={"done": True},
+        )
 
     def test_handoff_products_read_only(self):
         line = self.env["crm.service.handoff.product"].create(
             {"handoff_id": self.handoff.id, "name": "Licence", "quantity": 2}
         )
-        for key in ("service", "salesman"):
+        for key in ("service", "salesman", "manager"):
             line.with_user(self.everyone[key]).read(["name"])
             with self.assertRaises(AccessError):
+                line.with_user(self.everyone[key]).write({"quantity": 9})
+            with self.assertRaises(AccessError):
                 line.with_user(self.everyone[key]).unlink()
+            with self.assertRaises(AccessError):
+                line.with_user(self.everyone[key]).create(
+                    {"handoff_id": self.handoff.id, "name": "Forged"}
+                )
+        self.assertEqual(line.quantity, 2)
         for key in ("employee", "portal"):
             with self.assertRaises(AccessError):
                 line.with_user(self.everyone[key]).read(["name"])
@@ -229,12 +249,106 @@ class TestPortal(HandoffCommon):
                 as_portal.read([fname])
 
     def test_portal_rating_only_when_closed(self):
+        as_portal = self.request.with_user(self.user_portal)
         with self.assertRaisesRegex(UserError, "Only a closed request"):
-            self.request.action_rate("5", "Great")
+            as_portal.action_rate("5", "Great")
         self.assertFalse(self.request.customer_rating)
         self.request.stage_id = self.stage_solved
         with self.assertRaisesRegex(UserError, "from 1 to 5"):
-            self.request.action_rate("9", "Too good")
+            as_portal.action_rate("9", "Too good")
         self.assertFalse(self.request.customer_rating)
-        self.request.action_rate("5", "Great")
+        as_portal.action_rate("5", "Great")
         self.assertEqual(self.request.customer_rating, "5")
+
+
+class TestFieldMatrix(HandoffCommon):
+    """Field-level write rights: every group x every kind of field x state.
+
+    ``allowed`` lists the users who may write; every other user is refused
+    (AccessError or UserError), with the forged context keys."""
+
+    FORGED = {"service_handoff_snapshot": True, "sla_engine": True}
+
+    def check_fields(self, make_record, matrix):
+        for label, (vals, allowed) in matrix.items():
+            for key, user in self.everyone.items():
+                record = make_record()
+                with self.subTest(field=label, user=key):
+                    as_user = record.with_user(user).with_context(**self.FORGED)
+                    if key in allowed:
+                        as_user.write(vals)
+                    else:
+                        before = record.read(list(vals))[0]
+                        with self.assertRaises(UserError):
+                            as_user.write(vals)
+                        record.invalidate_recordset()
+                        self.assertEqual(record.read(list(vals))[0], before)
+
+    def test_handoff_fields_while_preparing(self):
+        self.check_fields(
+            self.won_handoff,
+            {
+                "snapshot": ({"snapshot_notes": "<p>x</p>"}, ()),
+                "customer": ({"partner_id": self.other_customer.id}, ()),
+                "workflow": ({"state": "accepted"}, ()),
+                "dates": ({"accepted_date": "2026-03-04 10:00:00"}, ()),
+                "sales part": ({"competitors": "ACME"}, ("salesman",)),
+                "service level": ({"sla_policy_id": self.policy_gold.id}, ("salesman",)),
+                "team": ({"service_team_id": self.team.id}, ("salesman", "service", "manager")),
+                "owner": ({"service_user_id": self.user_service.id}, ("service", "manager")),
+            },
+        )
+
+    def test_handoff_fields_once_submitted(self):
+        self.check_fields(
+            self.submitted_handoff,
+            {
+                "snapshot": ({"snapshot_notes": "<p>x</p>"}, ()),
+                "workflow": ({"state": "draft"}, ()),
+                "sales part": ({"competitors": "ACME"}, ()),
+                "notes": ({"handoff_notes": "<p>x</p>"}, ()),
+                "team": ({"service_team_id": self.team.id}, ("service", "manager")),
+                "owner": ({"service_user_id": self.user_service.id}, ("service", "manager")),
+            },
+        )
+
+    def test_handoff_line_fields(self):
+        def commitment(submitted=False):
+            handoff = self.submitted_handoff() if submitted else self.won_handoff()
+            if not handoff.commitment_ids:
+                self.fill(handoff)
+            return handoff.commitment_ids
+
+        self.check_fields(
+            commitment,
+            {
+                "commitment": ({"name": "Other"}, ("salesman",)),
+                "activity": ({"activity_id": False}, ()),
+            },
+        )
+        self.check_fields(lambda: commitment(submitted=True), {"commitment": ({"name": "X"}, ())})
+        self.check_fields(
+            lambda: self.won_handoff().checklist_line_ids[0],
+            {
+                "tick": ({"done": True}, ("salesman",)),
+                "required": ({"required": False}, ()),
+                "name": ({"name": "Renamed"}, ()),
+            },
+        )
+        self.check_fields(
+            lambda: self.submitted_handoff().checklist_line_ids[0], {"tick": ({"done": False}, ())}
+        )
+
+    def test_request_fields(self):
+        self.check_fields(
+            lambda: self.create_request(),
+            {
+                "subject": ({"name": "Renamed"}, ("service", "manager")),
+                "deadline": ({"resolution_deadline": "2099-01-01 00:00:00"}, ()),
+                "marks": ({"response_escalated": True}, ()),
+                "first response": ({"first_response_date": "2026-03-28 10:00:00"}, ()),
+                "paused": ({"paused_hours": 99.0}, ()),
+                "rating": ({"customer_rating": "5"}, ()),
+                "request date": ({"request_date": "2026-03-27 14:00:00"}, ()),
+            },
+        )
