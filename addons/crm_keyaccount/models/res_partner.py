@@ -10,7 +10,8 @@ SENSITIVE_GROUPS = "crm_keyaccount.crm_keyaccount_group_user,sales_team.group_sa
 KA_MANAGER = "crm_keyaccount.crm_keyaccount_group_manager"
 
 # Set by key-account managers only, with the value of a partner where nobody
-# set them (the team: see crm_keyaccount_team_member.py).
+# set them (the team: see crm_keyaccount_team_member.py). A duplicate of a
+# partner is a new account: they are not copied.
 MANAGER_FIELDS = {
     "keyaccount_title_id": False,
     "keyaccount_since": False,
@@ -31,13 +32,19 @@ class ResPartner(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         tracking=True,
+        copy=False,
         groups=SENSITIVE_GROUPS,
     )
-    keyaccount_since = fields.Date(string="Title Since", groups=SENSITIVE_GROUPS)
+    keyaccount_since = fields.Date(
+        string="Title Since",
+        copy=False,
+        groups=SENSITIVE_GROUPS,
+    )
     keyaccount_title_manual = fields.Boolean(
         string="Manual Title",
         readonly=True,
         help="Set when the title was chosen by hand: the suggestion no longer replaces it.",
+        copy=False,
         groups=SENSITIVE_GROUPS,
     )
     keyaccount_manager_id = fields.Many2one(
@@ -46,13 +53,19 @@ class ResPartner(models.Model):
         index="btree_not_null",
         tracking=True,
         help="The ambassador of the customer inside the company.",
+        copy=False,
         groups=SENSITIVE_GROUPS,
     )
-    keyaccount_industry_leader = fields.Boolean(string="Industry Leader", groups=SENSITIVE_GROUPS)
+    keyaccount_industry_leader = fields.Boolean(
+        string="Industry Leader",
+        copy=False,
+        groups=SENSITIVE_GROUPS,
+    )
     keyaccount_influence_rating = fields.Selection(
         [("0", "None"), ("1", "Low"), ("2", "Medium"), ("3", "High")],
         string="Market Influence",
         default="0",
+        copy=False,
         groups=SENSITIVE_GROUPS,
     )
     # Account management

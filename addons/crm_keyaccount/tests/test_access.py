@@ -57,6 +57,11 @@ class TestKeyaccountAccess(KeyaccountCommon):
             {"keyaccount_manager_id": self.user_ka_other.id}
         )
         self.assertEqual(contact.keyaccount_manager_id, self.user_ka_other)
+        # a duplicate is a new account, without the fields of key-account managers
+        for user in (self.user_salesman, self.user_ka_user):
+            duplicate = self.account.with_user(user).copy()
+            self.assertFalse(duplicate.sudo().keyaccount_manager_id)
+            self.assertEqual(duplicate.sudo().keyaccount_influence_rating, "0")
 
     def test_nobody_adds_himself_to_another_team(self):
         Member = self.env["crm.keyaccount.team.member"]
