@@ -61,6 +61,12 @@ class CrmLead(models.Model):
             handoffs.unlink()
         return super().unlink()
 
+    def _update_revenues_from_so(self, order):
+        # sudo: confirming an order updates its opportunity's expected revenue
+        # (sale_crm), also when the salesman who confirms cannot read that
+        # opportunity; only the confirmed order's amount is written.
+        return super(CrmLead, self.sudo())._update_revenues_from_so(order)
+
     def action_open_service_handoff(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

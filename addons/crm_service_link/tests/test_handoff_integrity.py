@@ -237,20 +237,6 @@ class TestHandoffWorkflow(HandoffCommon):
         self.assertEqual(handoff.state, "submitted")
         self.assertFalse(handoff.accepted_date)
 
-    def test_forged_defaults_do_not_set_the_workflow(self):
-        lead = self.make_lead()
-        lead.with_user(self.user_salesman).with_context(
-            default_accepted_date="2026-01-01 00:00:00",
-            default_return_reason="Forged",
-            default_snapshot_notes="<p>Forged</p>",
-            default_done=True,
-        ).action_set_won()
-        handoff = lead.service_handoff_ids
-        self.assertEqual(handoff.state, "draft")
-        self.assertFalse(handoff.accepted_date or handoff.return_reason)
-        self.assertIn("24/7", handoff.snapshot_notes)
-        self.assertFalse(any(handoff.checklist_line_ids.mapped("done")))
-
 
 class TestHandoffChecklist(HandoffCommon):
     def test_required_comes_from_the_team_item(self):

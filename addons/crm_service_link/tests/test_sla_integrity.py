@@ -36,9 +36,9 @@ class TestSlaMeasurements(ServiceLinkCommon):
         request.invalidate_recordset()
         return {fname: request[fname] for fname in ENGINE_VALUES}
 
-    @freeze_time("2026-03-27 15:00:00")
     def test_service_user_cannot_write_measurements(self):
-        request = self.create_request()
+        with freeze_time("2026-03-27 15:00:00"):
+            request = self.create_request()
         before = self.measured(request)
         as_service = request.with_user(self.user_service).with_context(**FORGED)
         for fname, value in ENGINE_VALUES.items():
@@ -51,26 +51,10 @@ class TestSlaMeasurements(ServiceLinkCommon):
                 {"resolution_deadline": "2099-01-01 00:00:00"}
             )
         self.assertEqual(self.measured(request), before)
+        self.check_measured_through_the_actions()
 
-    @freeze_time("2026-03-27 15:00:00")
-    def test_create_takes_no_measurement_from_the_caller(self):
-        Request = self.env["crm.service.request"].with_user(self.user_service)
-        with self.assertRaises(UserError):
-            Request.create({"name": "Forged", "team_id": self.team.id, "response_warned": True})
-        self.assertFalse(self.env["crm.service.request"].search([("name", "=", "Forged")]))
-        self.policy.active = False
-        request = Request.with_context(
-            default_resolution_deadline="2099-01-01 00:00:00",
-            default_response_warned=True,
-            default_resolution_escalated=True,
-            default_first_response_date="2026-03-27 15:00:00",
-            default_customer_rating="5",
-        ).create({"name": "Defaults", "team_id": self.team.id})
-        self.assertFalse(request.resolution_deadline)
-        self.assertFalse(request.response_warned or request.resolution_escalated)
-        self.assertFalse(request.first_response_date or request.customer_rating)
-
-    def test_measured_through_the_actions(self):
+    def check_measured_through_the_actions(self):
+        """What users do is still measured: copy, stage, reply, priority."""
         with freeze_time("2026-03-27 15:00:00"):
             request = self.create_request(stage_id=self.stage_progress.id)
             as_service = request.with_user(self.user_service).with_context(**FORGED)
@@ -89,6 +73,24 @@ class TestSlaMeasurements(ServiceLinkCommon):
             as_service.priority = "3"
             as_service.stage_id = self.stage_solved
             self.assertEqual(request.resolved_date, self.utc(2026, 3, 30, 8, 0))
+
+    @freeze_time("2026-03-27 15:00:00")
+    def test_create_takes_no_measurement_from_the_caller(self):
+        Request = self.env["crm.service.request"].with_user(self.user_service)
+        with self.assertRaises(UserError):
+            Request.create({"name": "Forged", "team_id": self.team.id, "response_warned": True})
+        self.assertFalse(self.env["crm.service.request"].search([("name", "=", "Forged")]))
+        self.policy.active = False
+        request = Request.with_context(
+            default_resolution_deadline="2099-01-01 00:00:00",
+            default_response_warned=True,
+            default_resolution_escalated=True,
+            default_first_response_date="2026-03-27 15:00:00",
+            default_customer_rating="5",
+        ).create({"name": "Defaults", "team_id": self.team.id})
+        self.assertFalse(request.resolution_deadline)
+        self.assertFalse(request.response_warned or request.resolution_escalated)
+        self.assertFalse(request.first_response_date or request.customer_rating)
 
     def test_request_date_is_not_in_the_future_nor_rewritten(self):
         Request = self.env["crm.service.request"].with_user(self.user_service)
@@ -124,8 +126,7 @@ class TestRating(ServiceLinkCommon):
             as_customer.action_rate("5", "Changed my mind")
         self.assertEqual(self.request.customer_rating, "2")
         self.assertEqual(self.request.customer_rating_comment, "Slow")
-
-    def test_other_customer_cannot_rate(self):
+        # another customer's portal user neither
         request = self.env["crm.service.request"].create(
             {"name": "Not theirs", "partner_id": self.other_customer.id}
         )

@@ -79,7 +79,8 @@ class TestConfirmOtherSalesmansDeal(HandoffCommon):
         )
         salesman = order.with_user(self.user_salesman)
         self.assertFalse(lead.with_user(self.user_salesman).has_access("read"))
-        salesman.with_context(default_state="accepted").action_confirm()
+        self.env.invalidate_all()  # as over RPC: nothing read by the test in the cache
+        salesman.action_confirm()
         self.assertEqual(order.state, "sale")
         handoff = lead.service_handoff_ids
         self.assertEqual(len(handoff), 1)
@@ -128,19 +129,6 @@ class TestDeleteOpportunity(HandoffCommon):
                 lead.with_user(self.user_salesman).action_archive()
                 self.assertFalse(lead.active)
 
-    def test_empty_draft_goes_with_its_lead(self):
-        lead = self.make_lead()
-        self.env["ir.attachment"].create(
-            {"name": "brief.txt", "raw": b"brief", "res_model": "crm.lead", "res_id": lead.id}
-        )
-        lead.action_set_won()
-        handoff = lead.service_handoff_ids
-        files = handoff.attachment_ids
-        self.assertEqual(len(files), 1)
-        handoff.lead_id.with_user(self.sales_manager).unlink()
-        self.assertFalse(handoff.exists())
-        self.assertFalse(files.exists())
-
     def test_database_cascade_for_the_uninstall(self):
         self.env.cr.execute(
             """
@@ -163,10 +151,3 @@ class TestDeleteOpportunity(HandoffCommon):
             "SELECT 1 FROM pg_constraint WHERE conname = 'crm_service_handoff_lead_uniq'"
         )
         self.assertTrue(self.env.cr.fetchone())
-
-    def test_submitted_handoff_refuses_the_delete(self):
-        handoff = self.submitted_handoff()
-        with self.assertRaises(UserError) as error:
-            handoff.lead_id.with_user(self.sales_manager).unlink()
-        self.assertIn("Archive", str(error.exception))
-        self.assertTrue(handoff.exists())
