@@ -21,7 +21,7 @@ per-operation time of each database over the rounds and the ratio ours/plain
 (target: every ratio <= 1.5)::
 
     .venv/bin/python tests/benchmarks/bench_overhead.py [--rounds 7] [--per-round 40]
-        [--reuse] [--config .local/odoo-test.conf]
+        [--ours crm_campaign_roi] [--reuse] [--config .local/odoo-test.conf]
 """
 
 import argparse
@@ -41,6 +41,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plain-db", default="bench_overhead_plain")
     parser.add_argument("--ours-db", default="bench_overhead_ours")
+    parser.add_argument("--ours", default=OURS, help="our addons to install (default: all)")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--per-round", type=int, default=40)
     parser.add_argument("--reuse", action="store_true", help="keep existing databases")
@@ -151,7 +152,7 @@ def main():
 
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     build_database(args, args.plain_db, PLAIN)
-    build_database(args, args.ours_db, f"{PLAIN},{OURS}")
+    build_database(args, args.ours_db, f"{PLAIN},{args.ours}")
     registries = {
         "plain": odoo.modules.registry.Registry(args.plain_db),
         "ours": odoo.modules.registry.Registry(args.ours_db),
