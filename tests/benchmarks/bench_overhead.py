@@ -53,9 +53,11 @@ def parse_args():
 def build_database(args, db, modules):
     import odoo
 
-    if args.reuse and db in odoo.service.db.list_dbs(force=True):
-        print(f"reusing {db}", flush=True)
-        return
+    if db in odoo.service.db.list_dbs(force=True):
+        if args.reuse:
+            print(f"reusing {db}", flush=True)
+            return
+        odoo.service.db.exp_drop(db)
     print(f"building {db} with {modules}...", flush=True)
     subprocess.run(
         [
