@@ -3,6 +3,8 @@
     pg.py HOST PORT USER ping          exit 0 when a session can be opened
     pg.py HOST PORT USER exists NAME   exit 0 when the database exists
     pg.py HOST PORT USER drop NAME     drop the database (sessions included)
+    pg.py HOST PORT USER clone SRC NAME
+                                       create NAME as a copy of database SRC
 
 The password, if any, comes from PGPASSWORD as for every libpq client.
 """
@@ -13,7 +15,7 @@ import psycopg2
 from psycopg2 import sql
 
 
-def main(host, port, user, command, name=None):
+def main(host, port, user, command, name=None, new_name=None):
     try:
         cnx = psycopg2.connect(
             host=host, port=int(port), user=user, dbname="postgres", connect_timeout=3
@@ -29,6 +31,12 @@ def main(host, port, user, command, name=None):
             if command == "drop":
                 cr.execute(
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+            if command == "clone":
+                cr.execute(
+                    sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
+                        sql.Identifier(new_name), sql.Identifier(name)
+                    )
                 )
     finally:
         cnx.close()
