@@ -21,4 +21,4 @@ class AccountMove(models.Model):
 
     def _campaign_roi_refresh(self):
         invoices = self.filtered(lambda move: move.move_type in ("out_invoice", "out_refund"))
-        self.env["crm.campaign.attribution"]._refresh_conversions(self._name, invoices.ids)
+        self.env["crm.campaign.attribution"]._refresh_records(invoices)

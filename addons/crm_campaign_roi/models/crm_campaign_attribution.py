@@ -1,36 +1,39 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL, groupby
+from odoo.tools import SQL
 
-from ..tools.attribution import MODELS, model_weights, split_amount
+from ..tools.attribution import MODELS
 from ..tools.attribution_sql import (
+    CONVERSION_EVENTS,
     attribution_insert_query,
-    eligible_query,
     filtered_conversions,
 )
-from .res_company import ATTRIBUTION_MODEL_SELECTION
+from .res_company import ATTRIBUTION_MODEL_SELECTION, ROI_SETTING_FIELDS
 
 CONVERSION_MODEL_SELECTION = [
     ("crm.lead", "Won opportunity"),
     ("sale.order", "Confirmed sale order"),
     ("account.move", "Posted invoice"),
 ]
-INSERT_COLUMNS = (
-    ("conversion_model", "%s::varchar[]"),
-    ("conversion_id", "%s::int[]"),
-    ("lead_id", "%s::int[]"),
-    ("sale_order_id", "%s::int[]"),
-    ("partner_id", "%s::int[]"),
-    ("campaign_id", "%s::int[]"),
-    ("touch_id", "%s::int[]"),
-    ("attribution_model", "%s::varchar[]"),
-    ("weight", "%s::float8[]"),
-    ("amount", "%s::numeric[]"),
-    ("conversion_date", "%s::timestamp[]"),
-    ("touch_date", "%s::timestamp[]"),
-    ("lag_days", "%s::float8[]"),
-    ("company_id", "%s::int[]"),
-)
+# Fields of the other models read by the engine's statements (flushed before
+# they run, with the models of the conversions being refreshed).
+SOURCE_FIELDS = {
+    "crm.campaign.touch": [
+        "partner_id",
+        "lead_id",
+        "campaign_id",
+        "touch_date",
+        "touch_type",
+        "company_id",
+    ],
+    "res.partner": ["commercial_partner_id"],
+    "res.company": ["currency_id", *ROI_SETTING_FIELDS],
+    "res.currency": ["rounding"],
+}
+# The lines are inserted once the old ones are deleted: the scalar subquery
+# (an init plan) runs the DELETE to its end before the first conversion is
+# read, so that the new lines never meet the old ones in the unique index.
+DELETED_FIRST = SQL("(SELECT count(*) FROM deleted) >= 0")
 
 
 class CrmCampaignAttribution(models.Model):
@@ -107,45 +110,77 @@ class CrmCampaignAttribution(models.Model):
     # Engine
     # ------------------------------------------------------------------
     @api.model
+    def _conversion_models(self, companies):
+        """Models whose records are conversions in at least one of ``companies``.
+
+        Read from the cache of the companies: the hooks of the core flows cost
+        nothing when no company of their records counts that event.
+        """
+        # sudo: reads the conversion setting of the records' companies only.
+        events = set(companies.sudo().mapped("campaign_roi_conversion"))
+        return [model for model, event in CONVERSION_EVENTS.items() if event in events]
+
+    @api.model
+    def _refresh_records(self, records, companies=None):
+        """Refresh the conversion lines of ``records`` (leads, orders or moves).
+
+        ``companies`` are the records' companies, read from them if not given
+        (a changed or deleted record passes its companies before the change).
+        Does nothing (no query) when none of these companies counts the
+        records' model as its conversion.
+        """
+        if not records:
+            return
+        if companies is None:
+            companies = records.sudo().company_id
+        if records._name in self._conversion_models(companies):
+            self._refresh_conversions(records._name, records.ids)
+
+    @api.model
+    def _flush_sources(self, conversion_models):
+        """Flush what the engine's statements read, for these conversion models.
+
+        A conversion model is flushed whole: the record being converted is
+        written in one UPDATE with its other pending fields, as it would be.
+        """
+        for model in conversion_models:
+            self.env[model].flush_model()
+        if "crm.lead" in conversion_models:
+            self.env["crm.stage"].flush_model(["is_won"])
+        for model, fnames in SOURCE_FIELDS.items():
+            self.env[model].flush_model(fnames)
+        self.flush_model()
+
+    @api.model
     def _refresh_conversions(self, conversion_model, conversion_ids):
         """Replace the lines of these conversions (incremental path).
 
-        Runs a constant number of queries whatever the number of touches:
-        a DELETE (with the lock of the conversions), one SELECT of the
-        conversions with their eligible touches (sorted by date then id), and
-        one INSERT of every model's lines. Records that are no longer
+        One statement whatever the number of touches: it locks the
+        conversions, deletes their lines and inserts the lines of every model
+        computed as the full recompute does. Records that are no longer
         conversions simply lose their lines.
         """
         if not conversion_ids:
             return
-        self.env.flush_all()
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "WITH locked AS (%s) DELETE FROM crm_campaign_attribution "
-                "WHERE conversion_model = %s AND conversion_id = ANY(%s)",
-                self._lock_conversions(conversion_model, conversion_ids),
-                conversion_model,
-                list(conversion_ids),
-            )
+        self._flush_sources([conversion_model])
+        ids = list(conversion_ids)
+        ctes = SQL(
+            "locked AS (%s), deleted AS (DELETE FROM crm_campaign_attribution "
+            "WHERE conversion_model = %s AND conversion_id = ANY(%s) RETURNING id), ",
+            self._lock_conversions(conversion_model, ids),
+            conversion_model,
+            ids,
         )
         conversions = filtered_conversions(
             SQL(
-                "conversion_model = %s AND conversion_id = ANY(%s)",
+                "conversion_model = %s AND conversion_id = ANY(%s) AND %s",
                 conversion_model,
-                list(conversion_ids),
-            )
+                ids,
+                DELETED_FIRST,
+            ),
+            [conversion_model],
         )
-        cr.execute(
-            SQL(
-                "SELECT * FROM (%s) AS e ORDER BY e.conversion_id, e.touch_date, e.touch_id",
-                eligible_query(conversions),
-            )
-        )
-        rows = cr.dictfetchall()
-        values = self._lines_from_touches(rows)
-        if values:
-            self._insert_lines(values)
+        self.env.cr.execute(attribution_insert_query(conversions, ctes=ctes))
         self.invalidate_model()
 
     @api.model
@@ -158,76 +193,19 @@ class CrmCampaignAttribution(models.Model):
         serialization error, and Odoo retries it on a fresh snapshot. Two
         concurrent refreshes of one conversion therefore never both insert
         lines computed from snapshots that miss each other's touches.
+        ``conversion_ids`` is a list of ids or an SQL query of ids.
         """
         table = SQL.identifier(self.env[conversion_model]._table)
-        return SQL(
-            "UPDATE %s SET write_date = write_date WHERE id = ANY(%s) RETURNING id",
-            table,
-            list(conversion_ids),
-        )
-
-    @api.model
-    def _lines_from_touches(self, rows):
-        """Weights and amounts of every model, for rows grouped by conversion."""
-        columns = {name: [] for name, _type in INSERT_COLUMNS}
-        for _key, group in groupby(rows, key=lambda row: row["conversion_id"]):
-            touches = list(group)
-            conv = touches[0]
-            n = len(touches)
-            deltas = [
-                (conv["conversion_date"] - t["touch_date"]).total_seconds() / 86400.0
-                for t in touches
-            ]
-            lead_index = opp_index = None
-            if conv["lead_id"]:
-                lead_index = next(
-                    (i for i, t in enumerate(touches) if t["touch_lead_id"] == conv["lead_id"]),
-                    None,
-                )
-                opp_index = next(
-                    (
-                        i
-                        for i, t in enumerate(touches)
-                        if t["touch_lead_id"] == conv["lead_id"]
-                        and t["touch_type"] == "opportunity"
-                    ),
-                    None,
-                )
-            params = {
-                "half_life": conv["half_life"],
-                "custom": (conv["w_first"], conv["w_middle"], conv["w_last"]),
-            }
-            rounding = float(conv["rounding"])
-            for model in MODELS:
-                weights = model_weights(model, n, deltas, params, lead_index, opp_index)
-                amounts = split_amount(float(conv["amount"]), weights, rounding)
-                for touch, delta, weight, amount in zip(
-                    touches, deltas, weights, amounts, strict=True
-                ):
-                    if weight <= 0:
-                        continue
-                    line = dict(touch, attribution_model=model, weight=weight, lag_days=delta)
-                    line["amount"] = amount
-                    for name, _type in INSERT_COLUMNS:
-                        columns[name].append(line[name])
-        return columns if columns["conversion_id"] else None
-
-    @api.model
-    def _insert_lines(self, columns):
-        names = SQL(", ").join(SQL.identifier(name) for name, _type in INSERT_COLUMNS)
-        arrays = SQL(", ").join(SQL(template, columns[name]) for name, template in INSERT_COLUMNS)
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO crm_campaign_attribution (%s) SELECT * FROM unnest(%s)",
-                names,
-                arrays,
-            )
-        )
+        if isinstance(conversion_ids, SQL):
+            ids = SQL("id IN (%s)", conversion_ids)
+        else:
+            ids = SQL("id = ANY(%s)", list(conversion_ids))
+        return SQL("UPDATE %s SET write_date = write_date WHERE %s RETURNING id", table, ids)
 
     @api.model
     def _recompute_all(self, companies, models=MODELS):
         """Replace every line of ``companies`` in two set-based statements."""
-        self.env.flush_all()
+        self._flush_sources(list(CONVERSION_EVENTS))
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -242,23 +220,44 @@ class CrmCampaignAttribution(models.Model):
 
     @api.model
     def _refresh_for(self, companies, partners, leads):
-        """Refresh the conversions of these partners or leads (touches changed)."""
+        """Refresh the conversions of these partners or leads (touches changed).
+
+        One statement, like ``_refresh_conversions``: the conversions are
+        selected once, then locked, cleared and attributed again.
+        """
         if not companies or not (partners or leads):
             return
-        self.env.flush_all()
-        self.env.cr.execute(
+        conversion_models = self._conversion_models(companies)
+        if not conversion_models:
+            return
+        self._flush_sources(conversion_models)
+        target = filtered_conversions(
             SQL(
-                "SELECT conversion_model, array_agg(conversion_id) FROM (%s) AS c "
-                "GROUP BY conversion_model",
-                filtered_conversions(
-                    SQL(
-                        "company_id = ANY(%s) AND (partner_id = ANY(%s) OR lead_id = ANY(%s))",
-                        companies.ids,
-                        partners.ids,
-                        leads.ids,
-                    )
+                "company_id = ANY(%s) AND (partner_id = ANY(%s) OR lead_id = ANY(%s))",
+                companies.ids,
+                partners.ids,
+                leads.ids,
+            ),
+            conversion_models,
+        )
+        locks = [
+            SQL(
+                "%s AS (%s), ",
+                SQL.identifier(f"locked_{index}"),
+                self._lock_conversions(
+                    model,
+                    SQL("SELECT conversion_id FROM target WHERE conversion_model = %s", model),
                 ),
             )
+            for index, model in enumerate(conversion_models)
+        ]
+        ctes = SQL(
+            "target AS (%s), %s deleted AS (DELETE FROM crm_campaign_attribution a USING target "
+            "WHERE a.conversion_model = target.conversion_model "
+            "AND a.conversion_id = target.conversion_id RETURNING a.id), ",
+            target,
+            SQL().join(locks),
         )
-        for conversion_model, ids in self.env.cr.fetchall():
-            self._refresh_conversions(conversion_model, ids)
+        conversions = SQL("SELECT * FROM target WHERE %s", DELETED_FIRST)
+        self.env.cr.execute(attribution_insert_query(conversions, ctes=ctes))
+        self.invalidate_model()

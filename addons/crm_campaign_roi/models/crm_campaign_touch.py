@@ -232,15 +232,17 @@ class CrmCampaignTouch(models.Model):
         return kept
 
     @api.model
-    def _capture(self, records, touch_type, lead_field=None):
+    def _capture(self, records, touch_type, lead_field=None, new=False):
         """Record a touch for each record carrying a campaign (leads, orders).
 
         Idempotent: a record gets at most one touch of each type per campaign,
         so capturing the same event twice (e.g. a second write of the same
         campaign) records nothing new. No context key turns the capture off.
+        ``new`` records (just created) have no touch yet: nothing to look up.
         """
         vals_list = []
-        for record in records.filtered("campaign_id"):
+        records = records.filtered("campaign_id")
+        for record in records:
             lead = record if lead_field == "self" else (record[lead_field] if lead_field else None)
             vals_list.append(
                 {
@@ -261,21 +263,23 @@ class CrmCampaignTouch(models.Model):
         # have no direct access to the touch model (nor always to the lead of
         # an order), hence sudo. Only the values built above are written.
         Touch = self.sudo()
-        known = {
-            (touch.res_id, touch.touch_type, touch.campaign_id.id)
-            for touch in Touch.search_fetch(
-                [("res_model", "=", records._name), ("res_id", "in", records.ids)],
-                ["res_id", "touch_type", "campaign_id"],
-            )
-        }
-        new = []
+        known = set()
+        if not new:
+            known = {
+                (touch.res_id, touch.touch_type, touch.campaign_id.id)
+                for touch in Touch.search_fetch(
+                    [("res_model", "=", records._name), ("res_id", "in", records.ids)],
+                    ["res_id", "touch_type", "campaign_id"],
+                )
+            }
+        missing = []
         for vals in vals_list:
             key = (vals["res_id"], vals["touch_type"], vals["campaign_id"])
             if key not in known:
                 known.add(key)
-                new.append(vals)
-        if new:
-            Touch.create(new)
+                missing.append(vals)
+        if missing:
+            Touch.create(missing)
 
     @api.model
     def _cron_capture_mailing_traces(self):
@@ -310,10 +314,27 @@ class CrmCampaignTouch(models.Model):
             ["res_id", "touch_type"],
         ):
             known.setdefault(touch.res_id, set()).add(touch.touch_type)
+        # the documents of the traces, read at once (they may have been deleted)
+        leads = {
+            lead.id: lead
+            for lead in self.env["crm.lead"]
+            .browse({trace.res_id for trace in traces if trace.model == "crm.lead"})
+            .exists()
+        }
+        partners = {
+            partner.id: partner
+            for partner in self.env["res.partner"]
+            .browse({trace.res_id for trace in traces if trace.model == "res.partner"})
+            .exists()
+        }
         vals_list = []
         for trace in traces:
-            lead = self.env["crm.lead"].browse(trace.res_id if trace.model == "crm.lead" else [])
-            contact = lead.partner_id if lead else self.env["res.partner"].browse(trace.res_id)
+            lead = self.env["crm.lead"]
+            if trace.model == "crm.lead":
+                lead = leads.get(trace.res_id, lead)
+                contact = lead.partner_id
+            else:
+                contact = partners.get(trace.res_id, self.env["res.partner"])
             values = {field: trace[field] for field, _type in TRACE_EVENTS}
             for touch_type, date in trace_touch_events(values, known.get(trace.id, ())):
                 vals_list.append(
@@ -321,8 +342,8 @@ class CrmCampaignTouch(models.Model):
                         "campaign_id": trace.campaign_id.id,
                         "source_id": trace.source_id.id,
                         "medium_id": trace.medium_id.id,
-                        "contact_id": contact.exists().id,
-                        "lead_id": lead.exists().id,
+                        "contact_id": contact.id,
+                        "lead_id": lead.id,
                         "touch_type": touch_type,
                         "touch_date": min(date, now),
                         "res_model": "mailing.trace",

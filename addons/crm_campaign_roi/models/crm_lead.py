@@ -19,10 +19,13 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         leads = super().create(vals_list)
         self.env["crm.campaign.touch"]._capture(
-            leads, lambda lead: "opportunity" if lead.type == "opportunity" else "lead", "self"
+            leads,
+            lambda lead: "opportunity" if lead.type == "opportunity" else "lead",
+            "self",
+            new=True,
         )
         won = leads.filtered(lambda lead: lead._campaign_roi_is_won())
-        self.env["crm.campaign.attribution"]._refresh_conversions(self._name, won.ids)
+        self.env["crm.campaign.attribution"]._refresh_records(won)
         return leads
 
     def write(self, vals):
@@ -34,25 +37,33 @@ class CrmLead(models.Model):
         converted = self.browse()
         if vals.get("type") == "opportunity":
             converted = self.filtered(lambda lead: lead.type == "lead")
+        Attribution = self.env["crm.campaign.attribution"]
+        old_companies = self.env["res.company"]
         was_won = self.browse()
         check_conversion = not CONVERSION_FIELDS.isdisjoint(vals)
         if check_conversion:
+            # the lines of a lead moved to another company are replaced too
+            old_companies = self.sudo().company_id
+            companies = old_companies | self.env["res.company"].browse(vals.get("company_id"))
+            check_conversion = self._name in Attribution._conversion_models(companies)
+        if check_conversion:
             was_won = self.filtered(lambda lead: lead._campaign_roi_is_won())
         res = super().write(vals)
-        Touch = self.env["crm.campaign.touch"]
-        Touch._capture(campaign_changed - converted, "campaign", "self")
-        Touch._capture(converted, "opportunity", "self")
+        self.env["crm.campaign.touch"]._capture(
+            campaign_changed | converted,
+            lambda lead: "opportunity" if lead in converted else "campaign",
+            "self",
+        )
         if check_conversion:
             now_won = self.filtered(lambda lead: lead._campaign_roi_is_won())
-            self.env["crm.campaign.attribution"]._refresh_conversions(
-                self._name, (was_won | now_won).ids
-            )
+            Attribution._refresh_records(was_won | now_won, old_companies | self.company_id)
         return res
 
     def unlink(self):
-        ids = self.ids
+        leads = self.sudo()
+        companies = leads.company_id
         res = super().unlink()
-        self.env["crm.campaign.attribution"]._refresh_conversions(self._name, ids)
+        self.env["crm.campaign.attribution"]._refresh_records(leads, companies)
         return res
 
     def _update_revenues_from_so(self, order):

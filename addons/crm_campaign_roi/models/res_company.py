@@ -24,7 +24,7 @@ CONVERSION_SELECTION = [
     ("invoice_posted", "Customer invoice posted"),
 ]
 
-# Changing one of these rewrites every attribution line of the company.
+# The attribution settings of a company (written at once by the settings forms).
 ROI_SETTING_FIELDS = (
     "campaign_roi_conversion",
     "campaign_roi_lookback_days",
@@ -33,6 +33,11 @@ ROI_SETTING_FIELDS = (
     "campaign_roi_weight_first",
     "campaign_roi_weight_middle",
     "campaign_roi_weight_last",
+)
+# The default model only chooses which lines the KPIs read; changing any other
+# setting rewrites every attribution line of the company.
+ROI_RECOMPUTE_FIELDS = tuple(
+    name for name in ROI_SETTING_FIELDS if name != "campaign_roi_default_model"
 )
 # Sensible ranges of the numeric settings (checked before anything is written).
 ROI_SETTING_LIMITS = {
@@ -119,13 +124,18 @@ class ResCompany(models.Model):
     def write(self, vals):
         check_numbers(self, vals, ROI_SETTING_LIMITS)
         changed = self.browse()
-        if any(name in vals for name in ROI_SETTING_FIELDS):
+        if any(name in vals for name in ROI_RECOMPUTE_FIELDS):
             changed = self.filtered(
                 lambda company: any(
-                    name in vals and company[name] != vals[name] for name in ROI_SETTING_FIELDS
+                    name in vals and company[name] != vals[name] for name in ROI_RECOMPUTE_FIELDS
                 )
             )
         res = super().write(vals)
         if changed:
             self.env["crm.campaign.attribution"]._recompute_all(changed)
+        if "campaign_roi_default_model" in vals:
+            # the KPIs and the report read the lines of the new model
+            self.flush_model(["campaign_roi_default_model"])
+            Campaign = self.env["utm.campaign"]
+            Campaign.invalidate_model(Campaign._roi_kpi_fields())
         return res

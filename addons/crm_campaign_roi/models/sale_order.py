@@ -7,7 +7,7 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        self.env["crm.campaign.touch"]._capture(orders, "order", "opportunity_id")
+        self.env["crm.campaign.touch"]._capture(orders, "order", "opportunity_id", new=True)
         return orders
 
     def write(self, vals):
@@ -34,4 +34,4 @@ class SaleOrder(models.Model):
         return res
 
     def _campaign_roi_refresh(self):
-        self.env["crm.campaign.attribution"]._refresh_conversions(self._name, self.ids)
+        self.env["crm.campaign.attribution"]._refresh_records(self)

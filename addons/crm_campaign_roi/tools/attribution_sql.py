@@ -32,55 +32,85 @@ def _rounded(expr):
     return SQL("ROUND((%s)::numeric / cur.rounding) * cur.rounding", expr)
 
 
-def conversion_query():
-    """Every conversion: won leads, confirmed orders or posted customer invoices."""
-    company = _company_columns()
-    return SQL(
-        """
+# What each company setting counts as a conversion, and the model converting.
+CONVERSION_EVENTS = {
+    "crm.lead": "lead_won",
+    "sale.order": "sale_confirmed",
+    "account.move": "invoice_posted",
+}
+
+
+def _conversion_branches(company):
+    return {
+        "crm.lead": SQL(
+            """
         SELECT 'crm.lead'::varchar AS conversion_model, l.id AS conversion_id,
                l.id AS lead_id, NULL::int AS sale_order_id,
                COALESCE(p.commercial_partner_id, l.partner_id) AS partner_id,
                COALESCE(l.date_closed, l.write_date) AS conversion_date,
-               %(lead_amount)s AS amount, %(company)s
+               %(amount)s AS amount, %(company)s
           FROM crm_lead l
           JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
           JOIN res_company c ON c.id = l.company_id AND c.campaign_roi_conversion = 'lead_won'
           JOIN res_currency cur ON cur.id = c.currency_id
           LEFT JOIN res_partner p ON p.id = l.partner_id
-         WHERE l.active
-        UNION ALL
-        SELECT 'sale.order'::varchar, so.id, so.opportunity_id, so.id,
-               p.commercial_partner_id, so.date_order, %(order_amount)s, %(company)s
+         WHERE l.active""",
+            company=company,
+            amount=_rounded(SQL("COALESCE(l.expected_revenue, 0)")),
+        ),
+        "sale.order": SQL(
+            """
+        SELECT 'sale.order'::varchar AS conversion_model, so.id AS conversion_id,
+               so.opportunity_id AS lead_id, so.id AS sale_order_id,
+               p.commercial_partner_id AS partner_id, so.date_order AS conversion_date,
+               %(amount)s AS amount, %(company)s
           FROM sale_order so
           JOIN res_company c
             ON c.id = so.company_id AND c.campaign_roi_conversion = 'sale_confirmed'
           JOIN res_currency cur ON cur.id = c.currency_id
           JOIN res_partner p ON p.id = so.partner_id
-         WHERE so.state = 'sale'
-        UNION ALL
-        SELECT 'account.move'::varchar, m.id, NULL::int, NULL::int,
-               p.commercial_partner_id,
-               m.invoice_date + INTERVAL '1 day' - INTERVAL '1 second',
-               %(move_amount)s, %(company)s
+         WHERE so.state = 'sale'""",
+            company=company,
+            amount=_rounded(
+                SQL("COALESCE(so.amount_untaxed, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)")
+            ),
+        ),
+        "account.move": SQL(
+            """
+        SELECT 'account.move'::varchar AS conversion_model, m.id AS conversion_id,
+               NULL::int AS lead_id, NULL::int AS sale_order_id,
+               p.commercial_partner_id AS partner_id,
+               m.invoice_date + INTERVAL '1 day' - INTERVAL '1 second' AS conversion_date,
+               %(amount)s AS amount, %(company)s
           FROM account_move m
           JOIN res_company c
             ON c.id = m.company_id AND c.campaign_roi_conversion = 'invoice_posted'
           JOIN res_currency cur ON cur.id = c.currency_id
           JOIN res_partner p ON p.id = m.partner_id
-         WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
-        """,
-        company=company,
-        lead_amount=_rounded(SQL("COALESCE(l.expected_revenue, 0)")),
-        order_amount=_rounded(
-            SQL("COALESCE(so.amount_untaxed, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1)")
+         WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')""",
+            company=company,
+            amount=_rounded(SQL("COALESCE(m.amount_untaxed_signed, 0)")),
         ),
-        move_amount=_rounded(SQL("COALESCE(m.amount_untaxed_signed, 0)")),
+    }
+
+
+def conversion_query(conversion_models=None):
+    """Every conversion: won leads, confirmed orders or posted customer invoices.
+
+    ``conversion_models`` limits it to the conversions of these models.
+    """
+    branches = _conversion_branches(_company_columns())
+    return SQL(" UNION ALL ").join(
+        branches[model] for model in (conversion_models or CONVERSION_EVENTS)
     )
 
 
-def filtered_conversions(where):
+def filtered_conversions(where, conversion_models=None):
     return SQL(
-        "SELECT %s FROM (%s) AS allconv WHERE %s", CONVERSION_COLUMNS, conversion_query(), where
+        "SELECT %s FROM (%s) AS allconv WHERE %s",
+        CONVERSION_COLUMNS,
+        conversion_query(conversion_models),
+        where,
     )
 
 
@@ -155,16 +185,17 @@ def _weight_case(models):
     return SQL("CASE %s END", SQL(" ").join(cases))
 
 
-def attribution_insert_query(conversions, models=MODELS):
-    """INSERT the attribution lines of ``conversions`` for ``models``."""
+def attribution_insert_query(conversions, models=MODELS, ctes=None):
+    """INSERT the attribution lines of ``conversions`` for ``models``.
+
+    ``ctes`` (``name AS (...), ``) open the statement's WITH clause, so that
+    ``conversions`` may follow data-modifying statements (PostgreSQL accepts
+    those only at the top level of a statement).
+    """
     model_values = SQL(", ").join(SQL("(%s::varchar)", model) for model in models)
     return SQL(
         """
-        INSERT INTO crm_campaign_attribution (
-            conversion_model, conversion_id, lead_id, sale_order_id, partner_id, campaign_id,
-            touch_id, attribution_model, weight, amount, conversion_date,
-            touch_date, lag_days, company_id)
-        WITH elig AS (%(eligible)s),
+        WITH %(ctes)s elig AS (%(eligible)s),
         ranked AS (
             SELECT e.*,
                    row_number() OVER (PARTITION BY e.conversion_model, e.conversion_id
@@ -214,12 +245,17 @@ def attribution_insert_query(conversions, models=MODELS):
               FROM split s
             WINDOW q AS (PARTITION BY s.conversion_model, s.conversion_id, s.model)
         )
+        INSERT INTO crm_campaign_attribution (
+            conversion_model, conversion_id, lead_id, sale_order_id, partner_id, campaign_id,
+            touch_id, attribution_model, weight, amount, conversion_date,
+            touch_date, lag_days, company_id)
         SELECT conversion_model, conversion_id, lead_id, sale_order_id, partner_id, campaign_id,
                touch_id, model, weight,
                sign(amount) * (base::numeric + (rk <= units - base_sum)::int) * rounding,
                conversion_date, touch_date, delta, company_id
           FROM placed
         """,
+        ctes=ctes or SQL(),
         eligible=eligible_query(conversions),
         weight=_weight_case(models),
         models=model_values,
