@@ -9,3 +9,4 @@ from . import test_rpc
 from . import test_security
 from . import test_touch_capture
 from . import test_ui
+from . import test_performance
