@@ -1,11 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.tools import SQL, groupby
 
-from ..tools.attribution import MODELS
+from ..tools.attribution import MODELS, model_weights, split_amount
 from ..tools.attribution_sql import (
     CONVERSION_EVENTS,
     attribution_insert_query,
+    eligible_query,
     filtered_conversions,
 )
 from .res_company import ATTRIBUTION_MODEL_SELECTION, ROI_SETTING_FIELDS
@@ -15,6 +16,22 @@ CONVERSION_MODEL_SELECTION = [
     ("sale.order", "Confirmed sale order"),
     ("account.move", "Posted invoice"),
 ]
+INSERT_COLUMNS = (
+    ("conversion_model", "%s::varchar[]"),
+    ("conversion_id", "%s::int[]"),
+    ("lead_id", "%s::int[]"),
+    ("sale_order_id", "%s::int[]"),
+    ("partner_id", "%s::int[]"),
+    ("campaign_id", "%s::int[]"),
+    ("touch_id", "%s::int[]"),
+    ("attribution_model", "%s::varchar[]"),
+    ("weight", "%s::float8[]"),
+    ("amount", "%s::numeric[]"),
+    ("conversion_date", "%s::timestamp[]"),
+    ("touch_date", "%s::timestamp[]"),
+    ("lag_days", "%s::float8[]"),
+    ("company_id", "%s::int[]"),
+)
 # Fields of the other models read by the engine's statements (flushed before
 # they run, with the models of the conversions being refreshed).
 SOURCE_FIELDS = {
@@ -30,10 +47,6 @@ SOURCE_FIELDS = {
     "res.company": ["currency_id", *ROI_SETTING_FIELDS],
     "res.currency": ["rounding"],
 }
-# The lines are inserted once the old ones are deleted: the scalar subquery
-# (an init plan) runs the DELETE to its end before the first conversion is
-# read, so that the new lines never meet the old ones in the unique index.
-DELETED_FIRST = SQL("(SELECT count(*) FROM deleted) >= 0")
 
 
 class CrmCampaignAttribution(models.Model):
@@ -155,10 +168,12 @@ class CrmCampaignAttribution(models.Model):
     def _refresh_conversions(self, conversion_model, conversion_ids):
         """Replace the lines of these conversions (incremental path).
 
-        One statement whatever the number of touches: it locks the
-        conversions, deletes their lines and inserts the lines of every model
-        computed as the full recompute does. Records that are no longer
-        conversions simply lose their lines.
+        Two queries whatever the number of touches: one statement locks the
+        conversions, deletes their lines and selects their eligible touches
+        (sorted by date then id), then one INSERT of every model's lines.
+        Records that are no longer conversions simply lose their lines.
+        (Computing the weights here rather than in the set-based statement
+        of the full recompute saves PostgreSQL planning that statement.)
         """
         if not conversion_ids:
             return
@@ -166,21 +181,33 @@ class CrmCampaignAttribution(models.Model):
         ids = list(conversion_ids)
         ctes = SQL(
             "locked AS (%s), deleted AS (DELETE FROM crm_campaign_attribution "
-            "WHERE conversion_model = %s AND conversion_id = ANY(%s) RETURNING id), ",
+            "WHERE conversion_model = %s AND conversion_id = ANY(%s))",
             self._lock_conversions(conversion_model, ids),
             conversion_model,
             ids,
         )
         conversions = filtered_conversions(
-            SQL(
-                "conversion_model = %s AND conversion_id = ANY(%s) AND %s",
-                conversion_model,
-                ids,
-                DELETED_FIRST,
-            ),
+            SQL("conversion_model = %s AND conversion_id = ANY(%s)", conversion_model, ids),
             [conversion_model],
         )
-        self.env.cr.execute(attribution_insert_query(conversions, ctes=ctes))
+        self._replace_lines(ctes, conversions)
+
+    @api.model
+    def _replace_lines(self, ctes, conversions):
+        """Run ``ctes`` (lock, delete) with the SELECT of the eligible touches
+        of ``conversions``, then insert their lines."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "WITH %s SELECT * FROM (%s) AS e "
+                "ORDER BY e.conversion_model, e.conversion_id, e.touch_date, e.touch_id",
+                ctes,
+                eligible_query(conversions),
+            )
+        )
+        values = self._lines_from_touches(cr.dictfetchall())
+        if values:
+            self._insert_lines(values)
         self.invalidate_model()
 
     @api.model
@@ -202,6 +229,65 @@ class CrmCampaignAttribution(models.Model):
             ids = SQL("id = ANY(%s)", list(conversion_ids))
         return SQL("UPDATE %s SET write_date = write_date WHERE %s RETURNING id", table, ids)
 
+    def _lines_from_touches(self, rows):
+        """Weights and amounts of every model, for rows sorted by conversion."""
+        columns = {name: [] for name, _type in INSERT_COLUMNS}
+        for _key, group in groupby(
+            rows, key=lambda row: (row["conversion_model"], row["conversion_id"])
+        ):
+            touches = list(group)
+            conv = touches[0]
+            n = len(touches)
+            deltas = [
+                (conv["conversion_date"] - t["touch_date"]).total_seconds() / 86400.0
+                for t in touches
+            ]
+            lead_index = opp_index = None
+            if conv["lead_id"]:
+                lead_index = next(
+                    (i for i, t in enumerate(touches) if t["touch_lead_id"] == conv["lead_id"]),
+                    None,
+                )
+                opp_index = next(
+                    (
+                        i
+                        for i, t in enumerate(touches)
+                        if t["touch_lead_id"] == conv["lead_id"]
+                        and t["touch_type"] == "opportunity"
+                    ),
+                    None,
+                )
+            params = {
+                "half_life": conv["half_life"],
+                "custom": (conv["w_first"], conv["w_middle"], conv["w_last"]),
+            }
+            rounding = float(conv["rounding"])
+            for model in MODELS:
+                weights = model_weights(model, n, deltas, params, lead_index, opp_index)
+                amounts = split_amount(float(conv["amount"]), weights, rounding)
+                for touch, delta, weight, amount in zip(
+                    touches, deltas, weights, amounts, strict=True
+                ):
+                    if weight <= 0:
+                        continue
+                    line = dict(touch, attribution_model=model, weight=weight, lag_days=delta)
+                    line["amount"] = amount
+                    for name, _type in INSERT_COLUMNS:
+                        columns[name].append(line[name])
+        return columns if columns["conversion_id"] else None
+
+    @api.model
+    def _insert_lines(self, columns):
+        names = SQL(", ").join(SQL.identifier(name) for name, _type in INSERT_COLUMNS)
+        arrays = SQL(", ").join(SQL(template, columns[name]) for name, template in INSERT_COLUMNS)
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO crm_campaign_attribution (%s) SELECT * FROM unnest(%s)",
+                names,
+                arrays,
+            )
+        )
+
     @api.model
     def _recompute_all(self, companies, models=MODELS):
         """Replace every line of ``companies`` in two set-based statements."""
@@ -222,7 +308,7 @@ class CrmCampaignAttribution(models.Model):
     def _refresh_for(self, companies, partners, leads):
         """Refresh the conversions of these partners or leads (touches changed).
 
-        One statement, like ``_refresh_conversions``: the conversions are
+        Two queries, as in ``_refresh_conversions``: the conversions are
         selected once, then locked, cleared and attributed again.
         """
         if not companies or not (partners or leads):
@@ -254,10 +340,8 @@ class CrmCampaignAttribution(models.Model):
         ctes = SQL(
             "target AS (%s), %s deleted AS (DELETE FROM crm_campaign_attribution a USING target "
             "WHERE a.conversion_model = target.conversion_model "
-            "AND a.conversion_id = target.conversion_id RETURNING a.id), ",
+            "AND a.conversion_id = target.conversion_id)",
             target,
             SQL().join(locks),
         )
-        conversions = SQL("SELECT * FROM target WHERE %s", DELETED_FIRST)
-        self.env.cr.execute(attribution_insert_query(conversions, ctes=ctes))
-        self.invalidate_model()
+        self._replace_lines(ctes, SQL("SELECT * FROM target"))

@@ -176,9 +176,9 @@ class TestAttributionEngine(CampaignRoiCommon):
             with freeze_time(T0):
                 lead.write({"stage_id": self.stage_won.id})
             self.env.flush_all()
-            with self.assertQueryCount(1):
+            with self.assertQueryCount(2):
                 self.Attribution._refresh_conversions("crm.lead", lead.ids)
-            with self.assertQueryCount(1):
+            with self.assertQueryCount(2):
                 self.Attribution._refresh_for(self.company, lead.partner_id, lead)
             self.assertEqual(len(self._lines(lead, "linear")), touches)
         # the whole win runs the same number of queries for 3 and for 30 touches

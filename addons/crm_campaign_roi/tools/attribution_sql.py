@@ -185,17 +185,16 @@ def _weight_case(models):
     return SQL("CASE %s END", SQL(" ").join(cases))
 
 
-def attribution_insert_query(conversions, models=MODELS, ctes=None):
-    """INSERT the attribution lines of ``conversions`` for ``models``.
-
-    ``ctes`` (``name AS (...), ``) open the statement's WITH clause, so that
-    ``conversions`` may follow data-modifying statements (PostgreSQL accepts
-    those only at the top level of a statement).
-    """
+def attribution_insert_query(conversions, models=MODELS):
+    """INSERT the attribution lines of ``conversions`` for ``models``."""
     model_values = SQL(", ").join(SQL("(%s::varchar)", model) for model in models)
     return SQL(
         """
-        WITH %(ctes)s elig AS (%(eligible)s),
+        INSERT INTO crm_campaign_attribution (
+            conversion_model, conversion_id, lead_id, sale_order_id, partner_id, campaign_id,
+            touch_id, attribution_model, weight, amount, conversion_date,
+            touch_date, lag_days, company_id)
+        WITH elig AS (%(eligible)s),
         ranked AS (
             SELECT e.*,
                    row_number() OVER (PARTITION BY e.conversion_model, e.conversion_id
@@ -245,17 +244,12 @@ def attribution_insert_query(conversions, models=MODELS, ctes=None):
               FROM split s
             WINDOW q AS (PARTITION BY s.conversion_model, s.conversion_id, s.model)
         )
-        INSERT INTO crm_campaign_attribution (
-            conversion_model, conversion_id, lead_id, sale_order_id, partner_id, campaign_id,
-            touch_id, attribution_model, weight, amount, conversion_date,
-            touch_date, lag_days, company_id)
         SELECT conversion_model, conversion_id, lead_id, sale_order_id, partner_id, campaign_id,
                touch_id, model, weight,
                sign(amount) * (base::numeric + (rk <= units - base_sum)::int) * rounding,
                conversion_date, touch_date, delta, company_id
           FROM placed
         """,
-        ctes=ctes or SQL(),
         eligible=eligible_query(conversions),
         weight=_weight_case(models),
         models=model_values,
