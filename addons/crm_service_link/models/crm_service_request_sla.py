@@ -124,11 +124,12 @@ class CrmServiceRequest(models.Model):
                     request[done_field], request[f"{target}_deadline"], now
                 )
 
-    def _sla_calendar(self):
+    def _sla_calendar(self, policy=None):
         """Working hours of the request: its policy's, its team's or its company's."""
         self.ensure_one()
+        policy = self.sla_policy_id if policy is None else policy
         return (
-            self.sla_policy_id.resource_calendar_id
+            policy.resource_calendar_id
             or self.team_id.resource_calendar_id
             or self.company_id.resource_calendar_id
         )
@@ -291,7 +292,7 @@ class CrmServiceRequest(models.Model):
             policy = matches[key]
             old_calendar = before.get(request.id)
             vals = {"sla_policy_id": policy.id}
-            new_calendar = request._sla_calendar() if policy else False
+            new_calendar = request._sla_calendar(policy) if policy else False
             if old_calendar and new_calendar and old_calendar != new_calendar:
                 until = request.sla_pause_start or now
                 consumed = request._sla_consumed_hours(old_calendar, until)

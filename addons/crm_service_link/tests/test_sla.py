@@ -167,6 +167,43 @@ class TestSla(ServiceLinkCommon):
             # 3 hours left in UTC days from Monday 06:30 UTC -> 08:00 + 3 = 11:00
             self.assertEqual(request.response_deadline, self.utc(2026, 3, 30, 11, 0))
 
+    def test_rematch_to_policy_with_own_calendar(self):
+        calendar_utc = self.env["resource.calendar"].create(
+            {
+                "name": "UTC days",
+                "tz": "UTC",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"D{day}",
+                            "dayofweek": str(day),
+                            "hour_from": 8,
+                            "hour_to": 16,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        self.env["crm.service.sla.policy"].create(
+            {
+                "name": "Urgent, UTC",
+                "sequence": 5,
+                "priority": "3",
+                "response_hours": 2,
+                "resolution_hours": 8,
+                "resource_calendar_id": calendar_utc.id,
+            }
+        )
+        with freeze_time("2026-03-27 15:00:00"):
+            request = self.create_request()
+        # Monday 09:30 Kyiv: 1 working hour consumed in Kyiv, 1 left in UTC days
+        with freeze_time("2026-03-30 06:30:00"):
+            request.with_user(self.user_service).priority = "3"
+            self.assertEqual(request.response_deadline, self.utc(2026, 3, 30, 9, 0))
+
     def test_key_account_policy_and_sequence(self):
         key = self.env["crm.service.sla.policy"].create(
             {
