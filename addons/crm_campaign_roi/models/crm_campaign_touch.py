@@ -187,6 +187,19 @@ class CrmCampaignTouch(models.Model):
     @api.model
     def _deduplicate(self, vals_list):
         """Drop the touches that the company's de-duplication rule rejects."""
+        # the partners of every touch at once, rather than one by one below
+        leads = self.env["crm.lead"].browse(
+            {vals["lead_id"] for vals in vals_list if vals.get("lead_id")}
+        )
+        contacts = self.env["res.partner"].browse(
+            {
+                vals[name]
+                for vals in vals_list
+                for name in ("partner_id", "contact_id")
+                if vals.get(name)
+            }
+        )
+        (contacts | leads.partner_id).fetch(["commercial_partner_id"])
         keyed = []
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company

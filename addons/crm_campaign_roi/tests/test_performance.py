@@ -138,3 +138,25 @@ class TestCoreFlowQueries(CampaignRoiCommon):
         self.assertEqual(self.Attribution.search([]), lines)
         first = self._lines(lead, "first_touch")
         self.assertEqual(self.campaign_a.attributed_revenue, sum(first.mapped("amount")))
+
+    def test_touch_batch_does_not_grow_per_touch(self):
+        """The de-duplication reads the partners of all the touches at once."""
+
+        def create(count):
+            contacts = self.env["res.partner"].create(
+                [
+                    {"name": f"Contact {index}", "parent_id": self.customer.id}
+                    for index in range(count)
+                ]
+            )
+            self.env.invalidate_all()
+            return self._count(
+                self.Touch.create,
+                [
+                    {"campaign_id": self.campaign.id, "contact_id": contact.id}
+                    for contact in contacts
+                ],
+            )
+
+        create(2)
+        self.assertEqual(create(3), create(12))
