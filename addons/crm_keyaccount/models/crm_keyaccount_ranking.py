@@ -21,7 +21,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import keyaccount as ka
 from .crm_keyaccount_figure import FIGURE_NAMES, figure_sql
@@ -416,50 +415,25 @@ class CrmKeyaccountRanking(models.AbstractModel):
     def _keyaccount_post_notes(self, notes):
         """Log internal notes in bulk, without notifying anybody.
 
-        The notes are system messages with no follower notification, mail or
-        attachment, so they are inserted with one ``INSERT ... unnest`` instead
-        of ``mail.message.create()`` (1-2 ms per message), which matters when a
-        ranking moves thousands of customers in or out of class A.
+        The notes go through ``_message_log_batch``: one ``mail.message``
+        batch per round of notes, a partner appearing at most once in each
+        round (a partner gets at most a class-A note and a suggestion note),
+        so that the number of queries does not grow with the number of
+        customers moving in or out of class A.
 
         :param notes: list of ``(partner, text)``
         """
-        if not notes:
-            return
-        partners = self.env["res.partner"].union(*(partner for partner, _text in notes))
+        rounds = []
+        for partner, text in notes:
+            for bodies in rounds:
+                if partner.id not in bodies:
+                    break
+            else:
+                bodies = {}
+                rounds.append(bodies)
+            bodies[partner.id] = Markup("<p>%s</p>") % text
         author = self.env.ref("base.partner_root")
-        email_from = author.email_formatted
-        # one call for every partner instead of one per message
-        reply_to = partners._notify_get_reply_to(default=email_from)
-        self.env["mail.message"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO mail_message (
-                    model, res_id, record_name, record_company_id, message_type, subtype_id,
-                    is_internal, author_id, email_from, reply_to, body, message_id, date,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT 'res.partner', v.res_id, v.record_name, v.company_id, 'notification',
-                       %(subtype)s, FALSE, %(author)s, %(email_from)s, v.reply_to, v.body,
-                       v.message_id, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(res_ids)s::int4[], %(names)s::varchar[], %(companies)s::int4[],
-                              %(reply_tos)s::varchar[], %(bodies)s::text[],
-                              %(message_ids)s::varchar[])
-                       AS v(res_id, record_name, company_id, reply_to, body, message_id)
-                """,
-                subtype=self.env.ref("mail.mt_note").id,
-                author=author.id,
-                email_from=email_from,
-                now=fields.Datetime.now(),
-                uid=self.env.uid,
-                res_ids=[partner.id for partner, _text in notes],
-                names=[partner.display_name for partner, _text in notes],
-                companies=[partner.company_id.id or None for partner, _text in notes],
-                reply_tos=[reply_to.get(partner.id) or email_from for partner, _text in notes],
-                bodies=[str(Markup("<p>%s</p>") % text) for _partner, text in notes],
-                message_ids=[
-                    generate_tracking_message_id("message-notify") for _partner, _text in notes
-                ],
-            )
-        )
-        self.env["mail.message"].invalidate_model()
-        partners.invalidate_recordset(["message_ids"])
+        for bodies in rounds:
+            # sudo (inside _message_log_batch): system notes written by the
+            # ranking, which only key-account managers and the cron run
+            self.env["res.partner"].browse(bodies)._message_log_batch(bodies, author_id=author.id)

@@ -295,7 +295,14 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self._invoice(self.p6, 2000.0, "2026-06-15")
         self._recompute()
         self.assertEqual(self.p6.keyaccount_abc_class, "a")
-        self.assertEqual(len(notes(self.p6, "entered class A")), 1)
+        note = notes(self.p6, "entered class A")
+        self.assertEqual(len(note), 1)
+        # an internal note of the system, logged as any other (nobody notified)
+        self.assertEqual(
+            (note.message_type, note.subtype_id, note.is_internal, note.author_id),
+            ("notification", self.env.ref("mail.mt_note"), True, self.env.ref("base.partner_root")),
+        )
+        self.assertFalse(note.notification_ids)
         self.assertEqual(self.p2.keyaccount_abc_class, "b")
         self.assertEqual(len(notes(self.p2, "left class A")), 1)
         activity = self.p2.activity_ids.filtered(lambda a: "left class A" in a.summary)
