@@ -1,4 +1,4 @@
-from odoo.tests import tagged, users
+from odoo.tests import tagged, users, warmup
 
 from .common import KeyaccountCommon
 
@@ -54,3 +54,82 @@ class TestKeyaccountPerformance(KeyaccountCommon):
             result = Partner.web_search_read([("id", "in", self.partners.ids)], spec, limit=80)
         self.assertEqual(result["length"], 80)
         self.assertEqual(len(result["records"]), 80)
+
+
+# Queries of core flows on a ranked key account (with its title, manager and
+# figures), with this addon alone installed: exactly those of core Odoo, the
+# addon adds none. With the other addons of the repository installed, which
+# add their own, each budget is the same flow on a customer without any
+# key-account data.
+CREATE_QUERIES = {"ka_user": 27, "ka_salesman": 27}
+WIN_QUERIES = {"ka_user": 22, "ka_salesman": 20}
+OTHER_ADDONS = ("crm_campaign_roi", "crm_service_link")
+
+
+@tagged("post_install", "-at_install")
+class TestKeyaccountCoreFlowQueries(KeyaccountCommon):
+    """The addon stays off Odoo's own flows: creating and winning an
+    opportunity of a ranked key account costs what it costs in core Odoo."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        title = cls.env["crm.keyaccount.title"].search([], limit=1)
+        cls.account.write({"keyaccount_title_id": title.id, "customer_rank": 1})
+        cls.env["res.partner"]._keyaccount_recompute()
+        cls.campaign = cls.env["utm.campaign"].create({"name": "Key-account fair"})
+        cls.customer = cls.env["res.partner"].create({"name": "Plain Corp", "is_company": True})
+        cls.alone = not cls.env["ir.module.module"].search_count(
+            [("name", "in", OTHER_ADDONS), ("state", "=", "installed")]
+        )
+
+    def _opportunity(self, partner):
+        return self.env["crm.lead"].create(
+            {
+                "name": "Framework renewal",
+                "type": "opportunity",
+                "partner_id": partner.id,
+                "campaign_id": self.campaign.id,
+                "expected_revenue": 1000.0,
+            }
+        )
+
+    def _count(self, func):
+        """Queries of ``func()`` with what it leaves to flush, as
+        assertQueryCount counts them."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.cr.sql_log_count - before
+
+    def _budget(self, budgets, flow):
+        """The budget of the user alone, else the queries of the flow on the
+        plain customer, counted once caches are warm: ``flow(partner)``
+        prepares a record and returns what to count on it."""
+        if self.alone:
+            return budgets[self.env.user.login]
+        self._count(flow(self.account))  # the account's own data in cache too
+        return [self._count(flow(self.customer)) for _run in range(3)][-1]
+
+    @users("ka_user", "ka_salesman")
+    @warmup
+    def test_create_opportunity_query_count(self):
+        budget = self._budget(CREATE_QUERIES, lambda partner: lambda: self._opportunity(partner))
+        with self.assertQueryCount(budget):
+            lead = self._opportunity(self.account)
+        self.assertEqual(lead.partner_id, self.account)
+
+    @users("ka_user", "ka_salesman")
+    @warmup
+    def test_win_opportunity_query_count(self):
+        budget = self._budget(
+            WIN_QUERIES, lambda partner: self._opportunity(partner).action_set_won
+        )
+        lead = self._opportunity(self.account)
+        self.env.flush_all()
+        with self.assertQueryCount(budget):
+            lead.action_set_won()
+        self.assertTrue(lead.stage_id.is_won)
