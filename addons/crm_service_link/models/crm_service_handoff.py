@@ -195,10 +195,19 @@ class CrmServiceHandoff(models.Model):
                     lead=taken.lead_id[:1].display_name or "",
                 )
             )
-        handoffs = super().create(vals_list)
-        # sudo: the checklist comes from the team's items, not from the caller.
-        as_system(handoffs.filtered("service_team_id"))._reset_checklist()
-        return handoffs
+        # sudo: the checklist comes from the team's items, not from the caller;
+        # it is created with the handoff (no second write).
+        teams = (
+            self.env["crm.service.team"]
+            .sudo()
+            .browse({vals["service_team_id"] for vals in vals_list if vals.get("service_team_id")})
+        )
+        items = {team.id: team.checklist_item_ids for team in teams}
+        for vals in vals_list:
+            vals["checklist_line_ids"] = self._checklist_commands(
+                items.get(vals.get("service_team_id"))
+            )
+        return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.su:
@@ -246,11 +255,16 @@ class CrmServiceHandoff(models.Model):
                 )
             )
 
+    @api.model
+    def _checklist_commands(self, items):
+        """Commands creating a checklist line per item of a team."""
+        return [fields.Command.create({"item_id": item.id, "done": False}) for item in items or ()]
+
     def _reset_checklist(self):
         for handoff in self:
-            items = handoff.service_team_id.checklist_item_ids
-            handoff.checklist_line_ids = [fields.Command.clear()] + [
-                fields.Command.create({"item_id": item.id, "done": False}) for item in items
+            handoff.checklist_line_ids = [
+                fields.Command.clear(),
+                *self._checklist_commands(handoff.service_team_id.checklist_item_ids),
             ]
 
     def _get_missing(self):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import is_html_empty
+from odoo.tools import SQL, is_html_empty
 
 from ..tools.integrity import as_system
 
@@ -22,8 +22,10 @@ class CrmServiceHandoff(models.Model):
         handoffs = as_system(self).with_context(active_test=False)
         leads = as_system(leads)
         orders = as_system(orders or self.env["sale.order"])
-        taken = handoffs.search([("lead_id", "in", leads.ids)]).lead_id
-        todo = leads - taken
+        taken, with_files = handoffs._leads_state(leads)
+        todo = leads.filtered(lambda lead: lead.id not in taken)
+        if not todo:
+            return handoffs.browse()
         vals_list = [
             dict(
                 handoffs._prepare_snapshot(
@@ -38,9 +40,36 @@ class CrmServiceHandoff(models.Model):
         teams = handoffs._default_teams(vals_list)
         for vals in vals_list:
             vals["service_team_id"] = teams.get(vals["company_id"], False)
-        created = handoffs.create(vals_list)
-        created._copy_lead_attachments()
+        # The system's own create: the chatter gets one "created" note below
+        # instead of the automatic subscription, creation message and initial
+        # tracking (as_system dropped such keys from the caller's context).
+        created = handoffs.with_context(tracking_disable=True).create(vals_list)
+        created = created.with_env(handoffs.env)
+        created._message_log_batch(
+            bodies={handoff.id: handoff._creation_message() for handoff in created}
+        )
+        created.filtered(lambda handoff: handoff.lead_id.id in with_files)._copy_lead_attachments()
         return created
+
+    @api.model
+    def _leads_state(self, leads):
+        """(ids of the leads that have a handoff, ids of those that have files),
+        in one query; the ORM's pending writes of both tables are flushed."""
+        self.flush_model(["lead_id"])
+        self.env["ir.attachment"].flush_model(["res_model", "res_id", "res_field"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT lead.id,
+                          EXISTS(SELECT 1 FROM crm_service_handoff h WHERE h.lead_id = lead.id),
+                          EXISTS(SELECT 1 FROM ir_attachment a
+                                  WHERE a.res_model = 'crm.lead' AND a.res_id = lead.id
+                                    AND (a.res_field IS NULL OR a.res_field = ''))
+                     FROM unnest(%s::int[]) AS lead(id)""",
+                leads.ids,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        return {row[0] for row in rows if row[1]}, {row[0] for row in rows if row[2]}
 
     @api.model
     def _default_teams(self, vals_list):

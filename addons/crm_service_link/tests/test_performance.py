@@ -1,6 +1,10 @@
-from odoo.tests import tagged, users
+from odoo.fields import Command
+from odoo.tests import tagged, users, warmup
 
 from .common import ServiceLinkCommon
+
+OTHER_ADDONS = ("crm_keyaccount", "crm_campaign_roi")
+OTHER_ADDON_ALLOWANCE = 15
 
 
 @tagged("is_query_count")
@@ -91,3 +95,74 @@ class TestRequestPerformance(ServiceLinkCommon):
 
         count(5)
         self.assertEqual(count(10), count(50))
+
+
+@tagged("is_query_count")
+class TestHandoffPerformance(ServiceLinkCommon):
+    """What this addon adds to winning an opportunity and confirming an order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create({"name": "Router", "list_price": 100})
+        cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+
+    def budget(self, alone):
+        """``alone``: the budget with this addon alone; the other CRM addons,
+        when installed in the same database, add their own share."""
+        others = (
+            self.env["ir.module.module"]
+            .sudo()
+            .search_count([("name", "in", OTHER_ADDONS), ("state", "=", "installed")])
+        )
+        return alone + OTHER_ADDON_ALLOWANCE * others
+
+    def new_opportunity(self):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Budget deal",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.user_salesman.id,
+                "expected_revenue": 1000.0,
+            }
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "opportunity_id": lead.id,
+                "user_id": self.user_salesman.id,
+                "order_line": [Command.create({"product_id": self.product.id})],
+            }
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return lead.with_user(self.env.user), order.with_user(self.env.user)
+
+    @users("svc_salesman")
+    @warmup
+    def test_win_query_budget(self):
+        """Winning creates the handoff with its snapshot, contacts, products,
+        checklist and one chatter note: 49 queries with this addon alone (53
+        before the handoff was created in one go)."""
+        lead, _order = self.new_opportunity()
+        with self.assertQueryCount(svc_salesman=self.budget(49)):
+            lead.action_set_won()
+            self.env.flush_all()
+        handoff = lead.sudo().service_handoff_ids
+        self.assertEqual(len(handoff), 1)
+        self.assertEqual(len(handoff.checklist_line_ids), 3)
+        self.assertEqual(handoff.product_line_ids.product_id, self.product)
+        self.assertEqual(len(handoff.message_ids), 1)
+
+    @users("svc_salesman")
+    @warmup
+    def test_confirm_query_budget(self):
+        """Confirming an order when handoffs start at the win adds no query:
+        30 queries with this addon alone, as sale_crm alone."""
+        _lead, order = self.new_opportunity()
+        with self.assertQueryCount(svc_salesman=self.budget(30)):
+            order.action_confirm()
+            self.env.flush_all()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.sudo().opportunity_id.service_handoff_ids)
