@@ -102,3 +102,27 @@ class TestSalesToServiceChain(TransactionCase):
         )
         self.assertEqual(key_request.sla_policy_id, self.key_policy)
         self.assertTrue(key_request.response_deadline)
+
+    def test_service_user_gets_the_key_account_policy(self):
+        """The policy's partner domain names a key-account field that a service
+        user may not read: the matching still applies it."""
+        agent = new_test_user(
+            self.env,
+            login="chain_agent",
+            groups="crm_service_link.crm_service_link_group_user",
+        )
+        self.team.member_ids = [(4, agent.id)]
+        self.customer.keyaccount_title_id = self.key_title
+        request = (
+            self.env["crm.service.request"]
+            .with_user(agent)
+            .create(
+                {
+                    "name": "Seats not activated",
+                    "partner_id": self.contact.id,
+                    "team_id": self.team.id,
+                }
+            )
+        )
+        self.assertEqual(request.sla_policy_id, self.key_policy)
+        self.assertTrue(request.response_deadline)

@@ -123,7 +123,10 @@ class CrmServiceSlaPolicy(models.Model):
         if not isinstance(domain, list | tuple):
             raise ValueError(self.partner_domain)
         domain = expression.normalize_domain(domain)
-        self.env["res.partner"]._where_calc(domain)
+        # sudo: the domain is configuration and may name fields the current
+        # user cannot read (e.g. key-account titles); only its validity is
+        # checked here.
+        self.env["res.partner"].sudo()._where_calc(domain)
         return domain
 
     def _get_calendar(self, team):
@@ -147,8 +150,13 @@ class CrmServiceSlaPolicy(models.Model):
         for policy in policies:
             domain = policy._get_partner_domain()
             if domain and domain != [(1, "=", 1)]:
-                partners = self.env["res.partner"].search(
-                    expression.AND([domain, [("id", "in", partner_ids)]])
+                # sudo: the consultant's domain may name fields the requester
+                # cannot read (key-account titles); the search only decides
+                # which policy applies and returns no partner data to anyone.
+                partners = (
+                    self.env["res.partner"]
+                    .sudo()
+                    .search(expression.AND([domain, [("id", "in", partner_ids)]]))
                 )
                 allowed[policy.id] = set(partners.ids)
         result = {}
