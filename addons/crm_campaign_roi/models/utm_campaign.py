@@ -14,6 +14,17 @@ PLAN_LIMITS = {
 }
 
 
+# The tables that _roi_figures reads.
+KPI_SOURCE_MODELS = (
+    "utm.campaign",
+    "utm.campaign.cost",
+    "crm.lead",
+    "crm.stage",
+    "crm.campaign.touch",
+    "crm.campaign.attribution",
+)
+
+
 class UtmCampaign(models.Model):
     _inherit = "utm.campaign"
     _parent_store = True
@@ -83,7 +94,9 @@ class UtmCampaign(models.Model):
             return
         # Aggregates over raw tables of the current company only; the money
         # figures are exposed through fields restricted to the ROI groups.
-        self.env.flush_all()
+        # Flush only the tables those queries read.
+        for model in KPI_SOURCE_MODELS:
+            self.env[model].flush_model()
         figures = self._roi_figures(campaigns, company)
         for campaign in campaigns:
             values = figures.get(campaign.id, {})

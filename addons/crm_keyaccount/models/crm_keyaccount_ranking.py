@@ -32,6 +32,18 @@ RANKING_LOCK = 0x4B41
 RETRY_DELAY = timedelta(minutes=5)
 
 
+# The tables that the ranking statement reads or writes.
+RANKING_SOURCE_MODELS = (
+    "account.move",
+    "sale.order",
+    "res.partner",
+    "res.company",
+    "crm.lead",
+    "crm.keyaccount.assessment",
+    "crm.keyaccount.figure",
+)
+
+
 class CrmKeyaccountRanking(models.AbstractModel):
     """Service computing the figures of ``crm.keyaccount.figure``."""
 
@@ -50,7 +62,9 @@ class CrmKeyaccountRanking(models.AbstractModel):
             busy in another transaction is ranked again a little later instead
             of failing the job
         """
-        self.env.flush_all()
+        # Flush only the tables that the ranking statement reads and writes.
+        for model in RANKING_SOURCE_MODELS:
+            self.env[model].flush_model()
         busy = self.env["res.company"]
         for company in self.env.companies:
             if nightly:
