@@ -129,6 +129,27 @@ bootstrap_venv() {
 }
 
 # --- PostgreSQL ---------------------------------------------------------------
+# The OCA checks (setup/requirements-lint.txt) in their own environment: they
+# need a newer polib than Odoo pins.
+bootstrap_lint() {
+    find_python
+    LINT_VENV="$LOCAL_DIR/venv-lint"
+    local stamp_file="$LINT_VENV/.bootstrap-stamp" stamp
+    stamp="$(cat "$REPO_ROOT/setup/requirements-lint.txt" | sha256sum | cut -d' ' -f1)"
+    if [ -x "$LINT_VENV/bin/python" ] && [ -f "$stamp_file" ] &&
+        [ "$(cat "$stamp_file")" = "$stamp" ]; then
+        return
+    fi
+    log "Building the environment of the OCA checks in $LINT_VENV..."
+    mkdir -p "$LOCAL_DIR"
+    rm -rf "$LINT_VENV"
+    "$BASE_PYTHON" -m venv "$LINT_VENV"
+    "$LINT_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        -r "$REPO_ROOT/setup/requirements-lint.txt" >"$LOCAL_DIR/lint-install.log" 2>&1 ||
+        { tail -n 30 "$LOCAL_DIR/lint-install.log" >&2; die 1 "Installing the OCA checks failed."; }
+    echo "$stamp" >"$stamp_file"
+}
+
 pg_bindir() {
     local dir
     if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then

@@ -41,8 +41,15 @@ def main(conf, db, addons):
                     "(n % 10 >=5 && n % 10 <=9) || (n % 100 >=11 && n % 100 <=14 )) ? 2: 3);",
                 }
             )
+            # The layout oca-checks-po expects (po-pretty-format): entries
+            # sorted by msgid, lines wrapped at 78 columns as Odoo does.
+            po.sort(key=lambda entry: entry.msgid)
             po.save(po_path)
-            missing = [e.msgid for e in po if not e.obsolete and (not e.msgstr or e.fuzzy)]
+            missing = [
+                e.msgid
+                for e in po
+                if not e.obsolete and (not e.msgstr or e.fuzzy or e.msgstr == e.msgid)
+            ]
             print(f"{addon}: {len(pot)} terms, {len(missing)} untranslated in uk.po")
             for msgid in missing:
                 print(f"    {msgid!r}")
