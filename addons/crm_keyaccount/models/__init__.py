@@ -16,3 +16,4 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_figure
+from . import res_partner_journey

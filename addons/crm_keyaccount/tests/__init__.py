@@ -13,3 +13,4 @@ from . import test_bad_input
 from . import test_assessment_integrity
 from . import test_ranking_lock
 from . import test_rpc
+from . import test_journey
