@@ -245,13 +245,14 @@ class CrmCampaignTouch(models.Model):
         return kept
 
     @api.model
-    def _capture(self, records, touch_type, lead_field=None, new=False):
+    def _capture(self, records, touch_type, lead_field=None, new=False, touch_date=None):
         """Record a touch for each record carrying a campaign (leads, orders).
 
         Idempotent: a record gets at most one touch of each type per campaign,
         so capturing the same event twice (e.g. a second write of the same
         campaign) records nothing new. No context key turns the capture off.
         ``new`` records (just created) have no touch yet: nothing to look up.
+        ``touch_date`` (a function of the record) dates the touches, else now.
         """
         vals_list = []
         records = records.filtered("campaign_id")
@@ -270,6 +271,8 @@ class CrmCampaignTouch(models.Model):
                     "company_id": (record.company_id or self.env.company).id,
                 }
             )
+            if touch_date:
+                vals_list[-1]["touch_date"] = touch_date(record)
         if not vals_list:
             return
         # Touches are derived data of records the user may edit; salespeople

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 # Writing one of these on a won (or newly won) lead recomputes its attribution.
 CONVERSION_FIELDS = {
@@ -17,14 +17,17 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        now = fields.Datetime.now()
+        self._campaign_roi_close_born_won(vals_list, now)
         leads = super().create(vals_list)
+        won = leads.filtered(lambda lead: lead._campaign_roi_is_won())
         self.env["crm.campaign.touch"]._capture(
             leads,
             lambda lead: "opportunity" if lead.type == "opportunity" else "lead",
             "self",
             new=True,
+            touch_date=lambda lead: min(lead.date_closed or now, now) if lead in won else now,
         )
-        won = leads.filtered(lambda lead: lead._campaign_roi_is_won())
         self.env["crm.campaign.attribution"]._refresh_records(won)
         return leads
 
@@ -72,6 +75,23 @@ class CrmLead(models.Model):
         # to an opportunity he cannot edit; only that revenue is written, and
         # the attribution of the conversion is refreshed by write().
         return super(CrmLead, self.sudo())._update_revenues_from_so(order)
+
+    @api.model
+    def _campaign_roi_close_born_won(self, vals_list, now):
+        """Date the closing of leads created in a won stage, as winning does.
+
+        A lead won later gets its ``date_closed`` from ``write``; one created
+        (or imported) won keeps the closing date it was given, else now, so
+        that its conversion date does not follow its later edits. The stages
+        of the whole batch are read at once.
+        """
+        stages = self.env["crm.stage"].browse(
+            {vals["stage_id"] for vals in vals_list if vals.get("stage_id")}
+        )
+        won_ids = set(stages.filtered("is_won").ids)
+        for vals in vals_list:
+            if vals.get("stage_id") in won_ids and not vals.get("date_closed"):
+                vals["date_closed"] = now
 
     def _campaign_roi_is_won(self):
         self.ensure_one()

@@ -10,3 +10,4 @@ from . import test_security
 from . import test_touch_capture
 from . import test_ui
 from . import test_performance
+from . import test_born_won
