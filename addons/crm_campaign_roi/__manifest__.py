@@ -17,6 +17,8 @@
         "views/crm_campaign_touch_views.xml",
         "views/crm_campaign_attribution_views.xml",
         "views/crm_campaign_roi_report_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_campaign_roi_config_views.xml",
         "views/crm_campaign_roi_menus.xml",

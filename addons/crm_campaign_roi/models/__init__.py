@@ -4,6 +4,8 @@ from . import utm_campaign
 from . import utm_campaign_cost
 from . import crm_campaign_touch
 from . import crm_campaign_attribution
+from . import crm_campaign_roi_mixin
 from . import crm_lead
+from . import res_partner
 from . import sale_order
 from . import account_move

@@ -9,6 +9,7 @@ from ..tools.attribution_sql import (
     eligible_query,
     filtered_conversions,
 )
+from ..tools.currency_sql import convert_sql
 from .res_company import ATTRIBUTION_MODEL_SELECTION, ROI_SETTING_FIELDS
 
 CONVERSION_MODEL_SELECTION = [
@@ -345,3 +346,63 @@ class CrmCampaignAttribution(models.Model):
             SQL().join(locks),
         )
         self._replace_lines(ctes, SQL("SELECT * FROM target"))
+
+    # ------------------------------------------------------------------
+    # Revenue in the reporting currency
+    # ------------------------------------------------------------------
+    @api.model
+    def _roi_reporting_currency(self):
+        return self.env["res.company"]._campaign_roi_reporting_currency()
+
+    @api.model
+    def _roi_revenue_by(self, field, ids):
+        """Revenue of each company's default model per value of ``field``.
+
+        Read with the user's access rights (lines of the allowed companies),
+        each conversion's amount converted at its date into the reporting
+        currency: {value: amount}.
+        """
+        if not ids:
+            return {}
+        # days in UTC, the dates of the conversions' rates
+        groups = self.with_context(tz="UTC")._read_group(
+            [(field, "in", list(ids))],
+            [field, "company_id", "attribution_model", "conversion_date:day"],
+            ["amount:sum"],
+        )
+        items = [
+            (record.id, amount, company.currency_id.id, company.id, day)
+            for record, company, model, day, amount in groups
+            if model == company.campaign_roi_default_model
+        ]
+        return self._roi_convert_totals(items)
+
+    @api.model
+    def _roi_convert_totals(self, items):
+        """Totals per key of ``(key, amount, currency id, company id, date)``
+        items, each converted into the reporting currency (one query)."""
+        if not items:
+            return {}
+        currency = self._roi_reporting_currency()
+        self.env["res.currency.rate"].flush_model(["rate", "name", "currency_id", "company_id"])
+        keys, amounts, currencies, companies, dates = zip(*items, strict=True)
+        self.env.cr.execute(
+            SQL(
+                "SELECT v.key, SUM(%s) FROM unnest(%s::int[], %s::numeric[], %s::int[], "
+                "%s::int[], %s::date[]) AS v(key, amount, currency_id, company_id, date) "
+                "GROUP BY v.key",
+                convert_sql(
+                    SQL("v.amount"),
+                    SQL("v.currency_id"),
+                    currency.id,
+                    SQL("v.company_id"),
+                    SQL("v.date"),
+                ),
+                list(keys),
+                list(amounts),
+                list(currencies),
+                list(companies),
+                list(dates),
+            )
+        )
+        return {key: currency.round(float(total or 0.0)) for key, total in self.env.cr.fetchall()}

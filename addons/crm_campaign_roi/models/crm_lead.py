@@ -13,7 +13,8 @@ CONVERSION_FIELDS = {
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.campaign.roi.mixin"]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -92,6 +93,40 @@ class CrmLead(models.Model):
         for vals in vals_list:
             if vals.get("stage_id") in won_ids and not vals.get("date_closed"):
                 vals["date_closed"] = now
+
+    def _campaign_roi_field(self):
+        return "lead_id"
+
+    def _campaign_roi_key(self):
+        return self.id
+
+    def _campaign_roi_touch_domain(self):
+        # the touches the attribution of this opportunity considers: its own
+        # and those of its customer
+        partner = self.partner_id.commercial_partner_id
+        if not partner:
+            return [("lead_id", "=", self.id)]
+        return ["|", ("lead_id", "=", self.id), ("partner_id", "=", partner.id)]
+
+    def _campaign_roi_touch_counts(self):
+        partners = {lead.id: lead.partner_id.commercial_partner_id.id for lead in self}
+        groups = self.env["crm.campaign.touch"]._read_group(
+            [
+                "|",
+                ("lead_id", "in", self.ids),
+                ("partner_id", "in", [p for p in partners.values() if p]),
+            ],
+            ["lead_id", "partner_id"],
+            ["__count"],
+        )
+        return {
+            lead_id: sum(
+                count
+                for lead, partner, count in groups
+                if lead.id == lead_id or (partner_id and partner.id == partner_id)
+            )
+            for lead_id, partner_id in partners.items()
+        }
 
     def _campaign_roi_is_won(self):
         self.ensure_one()

@@ -99,6 +99,11 @@ class ResCompany(models.Model):
         required=True,
     )
 
+    @api.model
+    def _campaign_roi_reporting_currency(self):
+        """The one currency of every campaign figure, whatever the company."""
+        return self.env.company.currency_id
+
     @api.constrains(*ROI_SETTING_LIMITS)
     def _check_campaign_roi_settings(self):
         for company in self:

@@ -11,3 +11,4 @@ from . import test_touch_capture
 from . import test_ui
 from . import test_performance
 from . import test_born_won
+from . import test_customer_roi
