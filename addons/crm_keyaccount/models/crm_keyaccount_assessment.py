@@ -301,6 +301,17 @@ class CrmKeyaccountAssessment(models.Model):
                 )
             )
             return self.env._("%(count)s lost deal(s)", count=count)
+        if evidence == "complaints":
+            company = self.company_id
+            # sudo: the window of the company, to count as the ranking does
+            months = company.sudo().keyaccount_window_months
+            figures = self.env["crm.keyaccount.ranking"]._keyaccount_service_figures(
+                company, ka.window_start(today, months), today, [partner.id]
+            )
+            if figures is None:
+                return False  # no service addon: nothing known
+            count = figures.get(partner.id, (0, 0, 0))[2]
+            return self.env._("%(count)s complaint(s)", count=count)
         count = (
             self.env["mail.activity"]
             .sudo()

@@ -33,6 +33,12 @@ FIGURE_COLUMNS = (
     ("influence_score", "float8", 0.0),
     ("score", "float8", 0.0),
     ("class_a_periods", "int4", 0),
+    # service (crm_service_link): decided SLA targets of the window, the share
+    # of them met on time (NULL when none), complaints and the service score
+    ("sla_targets", "int4", 0),
+    ("sla_compliance", "float8", None),
+    ("complaint_count", "int4", 0),
+    ("service_score", "float8", 0.0),
 )
 FIGURE_NAMES = tuple(column for column, _type, _default in FIGURE_COLUMNS)
 DEFAULT_FIGURES = {column: default for column, _type, default in FIGURE_COLUMNS}
@@ -69,6 +75,24 @@ class CrmKeyaccountFigure(models.Model):
         readonly=True,
         help="Bit mask of the last 12 months, bit 0 the current one, set when in class A.",
     )
+    # Service
+    sla_targets = fields.Integer(
+        string="Decided SLA Targets",
+        readonly=True,
+        help="Response and resolution targets reached, reached late or breached in the window.",
+    )
+    sla_compliance = fields.Float(
+        string="SLA Compliance (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the decided SLA targets met on time; empty without a decided target.",
+    )
+    complaint_count = fields.Integer(
+        string="Complaints",
+        readonly=True,
+        help="Service requests of the window flagged as complaints or rated 2 or less.",
+    )
+    service_score = fields.Float(readonly=True)
 
     # Access
     keyaccount_visible = fields.Boolean(
@@ -151,6 +175,15 @@ class CrmKeyaccountFigure(models.Model):
                 columns,
             )
         )
+        # figures added since the table was created
+        for name, sql_type, _default in FIGURE_COLUMNS:
+            self.env.cr.execute(
+                SQL(
+                    "ALTER TABLE crm_keyaccount_figure ADD COLUMN IF NOT EXISTS %s %s",
+                    SQL.identifier(name),
+                    SQL(sql_type),
+                )
+            )
 
     @api.autovacuum
     def _gc_orphan_figures(self):

@@ -26,6 +26,7 @@ class CrmKeyaccountQuestion(models.Model):
             ("overdue_invoices", "Overdue Invoices"),
             ("lost_deals", "Lost Deals"),
             ("open_activities", "Overdue Activities"),
+            ("complaints", "Complaints"),
         ],
         help="Evidence from Odoo shown next to the question when it is answered internally.",
     )

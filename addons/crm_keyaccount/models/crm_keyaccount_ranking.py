@@ -13,7 +13,8 @@ holds it. The button then asks to try again; the nightly job triggers itself
 again a few minutes later, so that the night's ranking is not lost.
 """
 
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, time, timedelta
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -31,6 +32,9 @@ RANKING_LOCK = 0x4B41
 # Delay before the nightly job tries again a company whose ranking was busy.
 RETRY_DELAY = timedelta(minutes=5)
 
+
+# Statuses of a decided SLA target (crm_service_link).
+SLA_DECIDED = ("reached", "reached_late", "breached")
 
 # The tables that the ranking statement reads or writes.
 RANKING_SOURCE_MODELS = (
@@ -187,6 +191,72 @@ class CrmKeyaccountRanking(models.AbstractModel):
         )
 
     @api.model
+    def _keyaccount_service_figures(self, company, date_from, date_to, partner_ids=None):
+        """Service figures of the customers of ``company`` over the window, read
+        from ``crm.service.request`` when crm_service_link is installed.
+
+        :param partner_ids: the commercial partners to count (all by default)
+        :return: ``{commercial partner id: [decided targets, on-time targets,
+            complaints]}``, None without crm_service_link. A target is decided
+            when reached, reached late or breached; response and resolution
+            targets count alike. A complaint is a request flagged so or rated
+            from 1 to 2.
+        """
+        if "crm.service.request" not in self.env:
+            return None
+        # sudo: the ranking counts every request of the company, whoever runs
+        # it; only counts per customer come out.
+        requests = self.env["crm.service.request"].sudo()
+        domain = [
+            ("company_id", "=", company.id),
+            ("commercial_partner_id", "!=", False),
+            ("request_date", ">=", datetime.combine(date_from, time.min)),
+            ("request_date", "<", datetime.combine(date_to + timedelta(days=1), time.min)),
+        ]
+        if partner_ids is not None:
+            domain.append(("commercial_partner_id", "in", list(partner_ids)))
+        figures = defaultdict(lambda: [0, 0, 0])
+        counted = []
+        for target in ("response", "resolution"):
+            status = f"{target}_sla_status"
+            counted += [(0, [(status, "in", SLA_DECIDED)]), (1, [(status, "=", "reached")])]
+        counted.append(
+            (
+                2,
+                [
+                    "|",
+                    ("is_complaint", "=", True),
+                    "&",
+                    ("rating_last_value", ">", 0),
+                    ("rating_last_value", "<=", 2),
+                ],
+            )
+        )
+        for index, condition in counted:
+            groups = requests._read_group(
+                domain + condition, ["commercial_partner_id"], ["__count"]
+            )
+            for partner, count in groups:
+                figures[partner.id][index] += count
+        return dict(figures)
+
+    @api.model
+    def _keyaccount_service_sql(self, company, date_from, date_to):
+        """The service figures as an SQL table ``(partner_id, decided, on_time,
+        complaints)``: empty without crm_service_link."""
+        figures = self._keyaccount_service_figures(company, date_from, date_to) or {}
+        columns = list(zip(*((key, *values) for key, values in figures.items()), strict=True))
+        partner_ids, decided, on_time, complaints = columns or ([], [], [], [])
+        return SQL(
+            "SELECT * FROM unnest(%s::int4[], %s::int4[], %s::int4[], %s::int4[])"
+            " AS service(partner_id, decided, on_time, complaints)",
+            list(partner_ids),
+            list(decided),
+            list(on_time),
+            list(complaints),
+        )
+
+    @api.model
     def _keyaccount_ranking_query(self, company, date_from, date_to, new_period):
         """The whole ranking of ``company`` in one statement (see the module
         docstring); each step mirrors a function of ``tools/keyaccount.py``.
@@ -229,6 +299,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
             opportunity AS (%(opportunity)s),
             best AS (SELECT MAX(amount) AS amount FROM opportunity),
             partnership AS (%(partnership)s),
+            service AS (%(service)s),
             classed AS (
                 SELECT partner.id, partner.keyaccount_title_id AS title_id,
                        COALESCE(partner.keyaccount_title_manual, FALSE) AS manual,
@@ -252,12 +323,23 @@ class CrmKeyaccountRanking(models.AbstractModel):
                        -- influence_score()
                        LEAST(CASE WHEN partner.keyaccount_industry_leader THEN 40.0 ELSE 0.0 END
                              + 20.0 * COALESCE(partner.keyaccount_influence_rating, '0')::int,
-                             100.0)::float8 AS influence_score
+                             100.0)::float8 AS influence_score,
+                       -- sla_compliance(), service_score()
+                       COALESCE(service.decided, 0) AS sla_targets,
+                       CASE WHEN service.decided > 0 THEN round(
+                           service.on_time * 100.0 / service.decided, 2)::float8
+                       END AS sla_compliance,
+                       COALESCE(service.complaints, 0) AS complaint_count,
+                       CASE WHEN service.decided > 0 THEN GREATEST(round(
+                           service.on_time * 100.0 / service.decided, 2)
+                           - %(complaint_penalty)s * service.complaints, 0)::float8
+                            ELSE 0.0 END AS service_score
                   FROM res_partner partner
                   CROSS JOIN best
                   LEFT JOIN pareto ON pareto.partner_id = partner.id
                   LEFT JOIN opportunity ON opportunity.partner_id = partner.id
                   LEFT JOIN partnership ON partnership.partner_id = partner.id
+                  LEFT JOIN service ON service.partner_id = partner.id
                  WHERE partner.id = partner.commercial_partner_id
                    AND (partner.company_id = %(company)s OR partner.company_id IS NULL)
             ),
@@ -275,7 +357,8 @@ class CrmKeyaccountRanking(models.AbstractModel):
                 SELECT profit.*,
                        round(((profit_score * %(w_profit)s + opportunity_score * %(w_opportunity)s
                                + partnership_score * %(w_partnership)s
-                               + influence_score * %(w_influence)s) / %(w_total)s)::numeric, 2
+                               + influence_score * %(w_influence)s
+                               + service_score * %(w_service)s) / %(w_total)s)::numeric, 2
                        )::float8 AS score
                   FROM profit
             ),
@@ -324,6 +407,8 @@ class CrmKeyaccountRanking(models.AbstractModel):
             revenue=self._keyaccount_revenue_query(company, date_from, date_to),
             opportunity=self._keyaccount_opportunity_query(company, date_from, date_to),
             partnership=self._keyaccount_partnership_query(company),
+            service=self._keyaccount_service_sql(company, date_from, date_to),
+            complaint_penalty=ka.COMPLAINT_PENALTY,
             suggestion=suggestion,
             old_suggestion=old_suggestion,
             threshold_a=company.keyaccount_abc_threshold_a,
@@ -335,6 +420,7 @@ class CrmKeyaccountRanking(models.AbstractModel):
             w_opportunity=weights[1],
             w_partnership=weights[2],
             w_influence=weights[3],
+            w_service=weights[4],
             w_total=sum(weights),
             new_period=new_period,
             periods_mask=(1 << ka.STABILITY_PERIODS) - 1,

@@ -67,6 +67,13 @@ class ResCompany(models.Model):
     keyaccount_weight_influence = fields.Float(
         string="Market Influence Weight", default=20.0, groups=SENSITIVE_GROUPS
     )
+    keyaccount_weight_service = fields.Float(
+        string="Service Weight",
+        default=0.0,
+        help="Weight of the service criterion (SLA compliance less complaints), when the "
+        "service addon is installed.",
+        groups=SENSITIVE_GROUPS,
+    )
 
     @api.constrains("keyaccount_abc_threshold_a", "keyaccount_abc_threshold_b")
     def _check_keyaccount_thresholds(self):
@@ -103,6 +110,7 @@ class ResCompany(models.Model):
         "keyaccount_weight_opportunity",
         "keyaccount_weight_partnership",
         "keyaccount_weight_influence",
+        "keyaccount_weight_service",
     )
     def _check_keyaccount_weights(self):
         for company in self:
@@ -144,11 +152,12 @@ class ResCompany(models.Model):
             )
 
     def _keyaccount_weights(self):
-        """Weights of profit, opportunities, partnership and market influence."""
+        """Weights of profit, opportunities, partnership, market influence and service."""
         self.ensure_one()
         return (
             self.keyaccount_weight_profit,
             self.keyaccount_weight_opportunity,
             self.keyaccount_weight_partnership,
             self.keyaccount_weight_influence,
+            self.keyaccount_weight_service,
         )

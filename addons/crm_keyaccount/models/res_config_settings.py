@@ -28,6 +28,9 @@ class ResConfigSettings(models.TransientModel):
     keyaccount_weight_influence = fields.Float(
         related="company_id.keyaccount_weight_influence", readonly=False
     )
+    keyaccount_weight_service = fields.Float(
+        related="company_id.keyaccount_weight_service", readonly=False
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

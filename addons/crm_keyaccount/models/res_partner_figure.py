@@ -28,6 +28,10 @@ FIGURE_FIELDS = {
     "keyaccount_influence_score": "influence_score",
     "keyaccount_score": "score",
     "keyaccount_class_a_periods": "class_a_periods",
+    "keyaccount_sla_targets": "sla_targets",
+    "keyaccount_sla_compliance": "sla_compliance",
+    "keyaccount_complaint_count": "complaint_count",
+    "keyaccount_service_score": "service_score",
 }
 
 
@@ -138,6 +142,35 @@ class ResPartner(models.Model):
         groups=SENSITIVE_GROUPS,
         aggregator="avg",
         **_figure("keyaccount_influence_score"),
+    )
+
+    # Service (with crm_service_link, see the ranking's _keyaccount_service_figures)
+    keyaccount_sla_targets = fields.Integer(
+        string="Decided SLA Targets",
+        help="Response and resolution targets of the window reached, reached late or breached.",
+        **_figure("keyaccount_sla_targets"),
+        groups=SENSITIVE_GROUPS,
+    )
+    keyaccount_sla_compliance = fields.Float(
+        string="SLA Compliance (%)",
+        help="Share of the decided SLA targets of the window met on time (response and "
+        "resolution alike); empty without a decided target.",
+        aggregator="avg",
+        **_figure("keyaccount_sla_compliance"),
+        groups=SENSITIVE_GROUPS,
+    )
+    keyaccount_complaint_count = fields.Integer(
+        string="Complaints",
+        help="Service requests of the window flagged as complaints or rated 2 or less.",
+        aggregator="sum",
+        **_figure("keyaccount_complaint_count"),
+        groups=SENSITIVE_GROUPS,
+    )
+    keyaccount_service_score = fields.Float(
+        string="Service Score",
+        aggregator="avg",
+        **_figure("keyaccount_service_score"),
+        groups=SENSITIVE_GROUPS,
     )
 
     @api.depends("company_id")

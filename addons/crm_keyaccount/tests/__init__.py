@@ -14,3 +14,4 @@ from . import test_assessment_integrity
 from . import test_ranking_lock
 from . import test_rpc
 from . import test_journey
+from . import test_service_criterion

@@ -34,13 +34,14 @@ class TestKeyaccountBadInput(KeyaccountCommon):
             "keyaccount_weight_opportunity",
             "keyaccount_weight_partnership",
             "keyaccount_weight_influence",
+            "keyaccount_weight_service",
         ):
             for bad in (NAN, INF, 1e300, 100.5, -1.0):
                 with self.subTest(field=name, value=bad):
                     self._assert_refused(company, {name: bad})
         # the weights stay relative: any finite mix with a positive sum is fine
         company.write({"keyaccount_weight_profit": 100.0, "keyaccount_weight_influence": 0.0})
-        self.assertEqual(company._keyaccount_weights(), (100.0, 20.0, 20.0, 0.0))
+        self.assertEqual(company._keyaccount_weights(), (100.0, 20.0, 20.0, 0.0, 0.0))
         with self.assertRaises(ValidationError):
             self.env["res.config.settings"].create({"keyaccount_window_months": NAN})
         self.assertEqual(company.keyaccount_window_months, 12)

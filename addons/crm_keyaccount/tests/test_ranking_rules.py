@@ -90,6 +90,7 @@ class TestKeyaccountRankingRules(KeyaccountInvoicingCommon):
                 ka.opportunity_score(*self.opportunities[partner.id], best),
                 0.0,
                 ka.influence_score(*self.influence[partner.id]),
+                0.0,
             )
             score = ka.weighted_score(scores, company._keyaccount_weights())
             with self.subTest(partner=partner.name):

@@ -20,7 +20,7 @@ class TestKeyaccountSettings(KeyaccountCommon):
         self.assertEqual(company.keyaccount_abc_threshold_b, 95.0)
         self.assertEqual(company.keyaccount_window_months, 12)
         self.assertEqual(company.keyaccount_revenue_basis, "invoiced")
-        self.assertEqual(company._keyaccount_weights(), (40.0, 20.0, 20.0, 20.0))
+        self.assertEqual(company._keyaccount_weights(), (40.0, 20.0, 20.0, 20.0, 0.0))
 
     def test_bad_thresholds(self):
         self._assert_refused({"keyaccount_abc_threshold_a": -1.0})

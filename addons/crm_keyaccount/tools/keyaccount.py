@@ -115,6 +115,27 @@ def influence_score(industry_leader, rating):
     return min((40.0 if industry_leader else 0.0) + 20.0 * int(rating or 0), 100.0)
 
 
+# Points taken off the service score per complaint in the window.
+COMPLAINT_PENALTY = 20.0
+
+
+def sla_compliance(decided, on_time):
+    """SLA compliance 0-100: on-time decided targets over all decided targets
+    (response and resolution targets alike); None when none is decided."""
+    if not decided:
+        return None
+    return round(on_time * 100.0 / decided, 2)
+
+
+def service_score(decided, on_time, complaints):
+    """Score 0-100 of the service criterion: the SLA compliance, less
+    ``COMPLAINT_PENALTY`` points per complaint; 0 without a decided target."""
+    compliance = sla_compliance(decided, on_time)
+    if compliance is None:
+        return 0.0
+    return max(compliance - COMPLAINT_PENALTY * complaints, 0.0)
+
+
 def weighted_score(scores, weights):
     """Weighted mean of criterion scores, the weights being normalised.
 
