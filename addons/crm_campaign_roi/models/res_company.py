@@ -87,6 +87,14 @@ class ResCompany(models.Model):
     campaign_roi_weight_first = fields.Float(string="Custom Weight: First Touch", default=0.4)
     campaign_roi_weight_middle = fields.Float(string="Custom Weight: Middle Touches", default=0.2)
     campaign_roi_weight_last = fields.Float(string="Custom Weight: Last Touch", default=0.4)
+    # Reporting
+    campaign_roi_reporting_currency_id = fields.Many2one(
+        "res.currency",
+        string="Campaign Reporting Currency",
+        help="The currency of every campaign figure, consolidated over the companies; "
+        "each amount is converted at the date of its document. Only the main company's "
+        "setting is used; empty, its currency.",
+    )
     # Touch capture
     campaign_roi_dedup = fields.Selection(
         [
@@ -100,9 +108,19 @@ class ResCompany(models.Model):
     )
 
     @api.model
+    def _campaign_roi_main_company(self):
+        """The company whose reporting currency counts (as in ``reporting_currency_sql``)."""
+        # sudo: the main company's setting applies to users of every company.
+        Company = self.env["res.company"].sudo().with_context(active_test=False)
+        return self.env.ref("base.main_company", raise_if_not_found=False) or Company.search(
+            [], order="id", limit=1
+        )
+
+    @api.model
     def _campaign_roi_reporting_currency(self):
         """The one currency of every campaign figure, whatever the company."""
-        return self.env.company.currency_id
+        main = self._campaign_roi_main_company().sudo()
+        return main.campaign_roi_reporting_currency_id or main.currency_id
 
     @api.constrains(*ROI_SETTING_LIMITS)
     def _check_campaign_roi_settings(self):
@@ -138,9 +156,10 @@ class ResCompany(models.Model):
         res = super().write(vals)
         if changed:
             self.env["crm.campaign.attribution"]._recompute_all(changed)
-        if "campaign_roi_default_model" in vals:
-            # the KPIs and the report read the lines of the new model
-            self.flush_model(["campaign_roi_default_model"])
+        if "campaign_roi_default_model" in vals or "campaign_roi_reporting_currency_id" in vals:
+            # the KPIs and the report read the lines of the new model, in the
+            # new currency
+            self.flush_model(["campaign_roi_default_model", "campaign_roi_reporting_currency_id"])
             Campaign = self.env["utm.campaign"]
             Campaign.invalidate_model(Campaign._roi_kpi_fields())
         return res

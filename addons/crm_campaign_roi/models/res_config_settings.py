@@ -52,6 +52,25 @@ class ResConfigSettings(models.TransientModel):
     _name = "res.config.settings"
     _inherit = ["res.config.settings", "crm.campaign.roi.settings.mixin"]
 
+    campaign_roi_reporting_currency_id = fields.Many2one(
+        "res.currency",
+        string="Campaign Reporting Currency",
+        default=lambda self: self.env["res.company"]._campaign_roi_reporting_currency(),
+        help="Every campaign figure is consolidated over your companies in this currency "
+        "(a setting of the main company).",
+    )
+
+    def set_values(self):
+        super().set_values()
+        Company = self.env["res.company"]
+        currency = self.campaign_roi_reporting_currency_id
+        if currency and currency != Company._campaign_roi_reporting_currency():
+            # as the user: only administrators save the settings and may write
+            # the main company
+            Company._campaign_roi_main_company().with_env(self.env).write(
+                {"campaign_roi_reporting_currency_id": currency.id}
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         settings = [self._pop_roi_settings(vals) for vals in vals_list]

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.currency_sql import convert_sql
 from ..tools.integrity import check_numbers, refuse_engine_fields
 from .crm_campaign_touch import RESPONSE_TYPES
 
@@ -22,6 +23,7 @@ KPI_SOURCE_MODELS = (
     "crm.stage",
     "crm.campaign.touch",
     "crm.campaign.attribution",
+    "res.currency.rate",
 )
 
 
@@ -40,7 +42,7 @@ class UtmCampaign(models.Model):
     expected_revenue = fields.Monetary(groups=ROI_GROUP)
     expected_response_rate = fields.Float(string="Expected Response Rate (%)")
     # Costs (the figures below cover the campaign and all its sub-campaigns,
-    # in the currency of the current company)
+    # over the user's allowed companies, in the reporting currency)
     roi_currency_id = fields.Many2one(
         "res.currency", string="ROI Currency", compute="_compute_roi_currency_id"
     )
@@ -82,26 +84,27 @@ class UtmCampaign(models.Model):
 
     @api.depends_context("company")
     def _compute_roi_currency_id(self):
-        self.roi_currency_id = self.env.company.currency_id
+        self.roi_currency_id = self.env["res.company"]._campaign_roi_reporting_currency()
 
-    @api.depends_context("company", "roi_date_from", "roi_date_to")
+    @api.depends_context("company", "allowed_company_ids", "roi_date_from", "roi_date_to")
     @api.depends("budget", "parent_id", "cost_line_ids.amount_company")
     def _compute_roi_kpis(self):
-        company = self.env.company
+        companies = self.env.companies
         campaigns = self.filtered("id")
         (self - campaigns).update(dict.fromkeys(self._roi_kpi_fields(), 0))
         if not campaigns:
             return
-        # Aggregates over raw tables of the current company only; the money
-        # figures are exposed through fields restricted to the ROI groups.
-        # Flush only the tables those queries read.
+        # Aggregates over raw tables of the user's allowed companies only
+        # (as their record rules); the money figures are exposed through
+        # fields restricted to the ROI groups. Flush only the tables read.
         for model in KPI_SOURCE_MODELS:
             self.env[model].flush_model()
-        figures = self._roi_figures(campaigns, company)
+        currency = self.env["res.company"]._campaign_roi_reporting_currency()
+        figures = self._roi_figures(campaigns, companies, currency)
         for campaign in campaigns:
             values = figures.get(campaign.id, {})
-            cost = values.get("cost") or 0.0
-            revenue = values.get("revenue") or 0.0
+            cost = currency.round(values.get("cost") or 0.0)
+            revenue = currency.round(values.get("revenue") or 0.0)
             leads = values.get("leads") or 0
             reached = values.get("reached") or 0
             responses = values.get("responses") or 0
@@ -220,7 +223,10 @@ class UtmCampaign(models.Model):
         )
 
     @api.model
-    def _roi_figures(self, campaigns, company):
+    def _roi_figures(self, campaigns, companies, currency):
+        """Figures of ``campaigns`` over ``companies``, money in ``currency``
+        (each amount converted at its document's date, with the rates of
+        its company)."""
         tree = self._roi_tree(campaigns)
         cr = self.env.cr
         figures = {campaign.id: {} for campaign in campaigns}
@@ -231,11 +237,22 @@ class UtmCampaign(models.Model):
                 tree,
             ),
             SQL(
-                """SELECT tree.root_id, SUM(cost.amount_company) AS cost FROM (%s) tree
-                   JOIN utm_campaign_cost cost ON cost.campaign_id = tree.campaign_id
-                  WHERE cost.company_id = %s AND %s GROUP BY tree.root_id""",
+                """SELECT g.root_id, SUM(%s) AS cost FROM (
+                     SELECT tree.root_id, cost.company_id, cost.currency_id, cost.date,
+                            SUM(cost.amount) AS amount
+                       FROM (%s) tree
+                       JOIN utm_campaign_cost cost ON cost.campaign_id = tree.campaign_id
+                      WHERE cost.company_id = ANY(%s) AND %s GROUP BY 1, 2, 3, 4
+                   ) g GROUP BY g.root_id""",
+                convert_sql(
+                    SQL("g.amount"),
+                    SQL("g.currency_id"),
+                    currency.id,
+                    SQL("g.company_id"),
+                    SQL("g.date"),
+                ),
                 tree,
-                company.id,
+                companies.ids,
                 self._roi_period(SQL("cost.date")),
             ),
             SQL(
@@ -244,10 +261,10 @@ class UtmCampaign(models.Model):
                           count(*) FILTER (WHERE l.active AND s.is_won) AS won
                      FROM (%s) tree JOIN crm_lead l ON l.campaign_id = tree.campaign_id
                      LEFT JOIN crm_stage s ON s.id = l.stage_id
-                    WHERE (l.company_id = %s OR l.company_id IS NULL) AND %s
+                    WHERE (l.company_id = ANY(%s) OR l.company_id IS NULL) AND %s
                     GROUP BY tree.root_id""",
                 tree,
-                company.id,
+                companies.ids,
                 self._roi_period(SQL("l.create_date")),
             ),
             SQL(
@@ -257,31 +274,42 @@ class UtmCampaign(models.Model):
                           count(DISTINCT COALESCE(t.partner_id, -t.lead_id, -1000000000 - t.id))
                               FILTER (WHERE t.touch_type IN %s) AS responses
                      FROM (%s) tree JOIN crm_campaign_touch t ON t.campaign_id = tree.campaign_id
-                    WHERE t.company_id = %s AND %s GROUP BY tree.root_id""",
+                    WHERE t.company_id = ANY(%s) AND %s GROUP BY tree.root_id""",
                 RESPONSE_TYPES,
                 tree,
-                company.id,
+                companies.ids,
                 self._roi_period(SQL("t.touch_date")),
             ),
             SQL(
                 """SELECT root_id,
-                          SUM(revenue) AS revenue,
+                          SUM(%s) AS revenue,
                           count(DISTINCT partner_id) FILTER (WHERE revenue > 0) AS customers,
                           AVG(lag) AS avg_lag,
                           percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS median_lag
                      FROM (
                         SELECT tree.root_id, a.conversion_model, a.conversion_id, a.partner_id,
-                               SUM(a.amount) FILTER (WHERE a.attribution_model = %s) AS revenue,
+                               a.company_id, c.currency_id,
+                               MAX(a.conversion_date)::date AS conversion_day,
+                               SUM(a.amount) FILTER (
+                                   WHERE a.attribution_model = c.campaign_roi_default_model
+                               ) AS revenue,
                                MAX(a.lag_days) AS lag
                           FROM (%s) tree
                           JOIN crm_campaign_attribution a ON a.campaign_id = tree.campaign_id
-                         WHERE a.company_id = %s AND %s
-                         GROUP BY 1, 2, 3, 4
+                          JOIN res_company c ON c.id = a.company_id
+                         WHERE a.company_id = ANY(%s) AND %s
+                         GROUP BY 1, 2, 3, 4, 5, 6
                      ) per_conversion
                     GROUP BY root_id""",
-                company.campaign_roi_default_model,
+                convert_sql(
+                    SQL("per_conversion.revenue"),
+                    SQL("per_conversion.currency_id"),
+                    currency.id,
+                    SQL("per_conversion.company_id"),
+                    SQL("per_conversion.conversion_day"),
+                ),
                 tree,
-                company.id,
+                companies.ids,
                 self._roi_period(SQL("a.conversion_date")),
             ),
         ]

@@ -4,6 +4,7 @@ from odoo.tools import SQL
 from ..models.crm_campaign_attribution import CONVERSION_MODEL_SELECTION
 from ..tools.attribution import MODELS
 from ..tools.attribution_sql import CONVERSION_COLUMNS, conversion_query
+from ..tools.currency_sql import factor_sql, reporting_currency_sql
 
 
 class CrmCampaignRoiReport(models.Model):
@@ -11,7 +12,9 @@ class CrmCampaignRoiReport(models.Model):
 
     Conversions without any eligible touch appear once, without campaign, as
     "unattributed". ``months_after_first_touch`` counts the months from the
-    campaign's first touch to the conversion: the revenue cohort.
+    campaign's first touch to the conversion: the revenue cohort. Every
+    amount is in the reporting currency, converted at the conversion's date
+    with the rates of its company, so that the companies add up.
     """
 
     _name = "crm.campaign.roi.report"
@@ -22,7 +25,7 @@ class CrmCampaignRoiReport(models.Model):
 
     campaign_id = fields.Many2one("utm.campaign", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Reporting Currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     conversion_model = fields.Selection(CONVERSION_MODEL_SELECTION, readonly=True)
     conversion_id = fields.Many2oneReference(model_field="conversion_model", readonly=True)
@@ -56,9 +59,20 @@ class CrmCampaignRoiReport(models.Model):
         zeros = SQL(", ").join(
             SQL("0::numeric AS %s", SQL.identifier(f"revenue_{model}")) for model in MODELS
         )
+
+        def converted(column):
+            return SQL(
+                "ROUND(%s * p.factor / rep.rounding) * rep.rounding",
+                SQL.identifier("p", column),
+            )
+
         return SQL(
             """
-            WITH first_touch AS (
+            WITH reporting AS (
+                SELECT cur.id AS currency_id, cur.rounding FROM res_currency cur
+                 WHERE cur.id = %(reporting_currency)s
+            ),
+            first_touch AS (
                 SELECT campaign_id, company_id, MIN(touch_date) AS first_date
                   FROM crm_campaign_touch GROUP BY campaign_id, company_id
             ),
@@ -79,10 +93,9 @@ class CrmCampaignRoiReport(models.Model):
                     SELECT 1 FROM crm_campaign_attribution a
                      WHERE a.conversion_model = conv.conversion_model
                        AND a.conversion_id = conv.conversion_id)
-            )
-            SELECT row_number() OVER (ORDER BY conversion_date, conversion_id) AS id, rows.*
-              FROM (
-                SELECT p.campaign_id, p.company_id, p.currency_id, p.partner_id,
+            ),
+            rows AS (
+                SELECT p.campaign_id, p.company_id, p.partner_id,
                        p.conversion_model, p.conversion_id, p.conversion_date,
                        f.first_date AS first_touch_date,
                        ((EXTRACT(YEAR FROM p.conversion_date)
@@ -90,19 +103,30 @@ class CrmCampaignRoiReport(models.Model):
                         + EXTRACT(MONTH FROM p.conversion_date)
                         - EXTRACT(MONTH FROM f.first_date))::int AS months_after_first_touch,
                        p.lag_days, 1 AS conversion_count, 0 AS unattributed_count,
+                       p.currency_id AS company_currency_id,
                        0::numeric AS unattributed_revenue, p.revenue,
                        %(model_columns)s
                   FROM per_conversion p
                   LEFT JOIN first_touch f
                     ON f.campaign_id = p.campaign_id AND f.company_id = p.company_id
                 UNION ALL
-                SELECT NULL::int, u.company_id, u.currency_id, u.partner_id,
+                SELECT NULL::int, u.company_id, u.partner_id,
                        u.conversion_model, u.conversion_id, u.conversion_date,
-                       NULL::timestamp, NULL::int, NULL::float8, 1, 1, u.amount, 0::numeric,
-                       %(zeros)s
+                       NULL::timestamp, NULL::int, NULL::float8, 1, 1, u.currency_id, u.amount,
+                       0::numeric, %(zeros)s
                   FROM unattributed u
-              ) AS rows
+            )
+            SELECT row_number() OVER (ORDER BY p.conversion_date, p.conversion_id) AS id,
+                   p.campaign_id, p.company_id, rep.currency_id, p.partner_id,
+                   p.conversion_model, p.conversion_id, p.conversion_date, p.first_touch_date,
+                   p.months_after_first_touch, p.lag_days, p.conversion_count,
+                   p.unattributed_count, %(converted_columns)s
+              FROM (
+                SELECT r.*, %(factor)s AS factor FROM rows r
+              ) AS p
+              CROSS JOIN reporting rep
             """,
+            reporting_currency=reporting_currency_sql(),
             per_model=per_model,
             conversion_columns=CONVERSION_COLUMNS,
             conversions=conversion_query(),
@@ -110,6 +134,20 @@ class CrmCampaignRoiReport(models.Model):
                 SQL.identifier("p", f"revenue_{model}") for model in MODELS
             ),
             zeros=zeros,
+            factor=factor_sql(
+                SQL("r.company_currency_id"),
+                SQL("(SELECT currency_id FROM reporting)"),
+                SQL("r.company_id"),
+                SQL("r.conversion_date::date"),
+            ),
+            converted_columns=SQL(", ").join(
+                SQL("%s AS %s", converted(column), SQL.identifier(column))
+                for column in (
+                    "unattributed_revenue",
+                    "revenue",
+                    *(f"revenue_{model}" for model in MODELS),
+                )
+            ),
         )
 
     def init(self):

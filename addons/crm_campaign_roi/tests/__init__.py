@@ -12,3 +12,4 @@ from . import test_ui
 from . import test_performance
 from . import test_born_won
 from . import test_customer_roi
+from . import test_reporting_currency

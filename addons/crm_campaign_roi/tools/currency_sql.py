@@ -15,32 +15,37 @@ def rate_sql(currency, company, date):
         company,
     )
     scope = SQL(
-        "r.currency_id = %(currency)s AND (r.company_id IS NULL OR r.company_id = %(root)s)",
+        "roi_rate.currency_id = %(currency)s "
+        "AND (roi_rate.company_id IS NULL OR roi_rate.company_id = %(root)s)",
         currency=currency,
         root=root,
     )
     return SQL(
         """COALESCE(
-            (SELECT r.rate FROM res_currency_rate r WHERE %(scope)s AND r.name <= %(date)s
-              ORDER BY r.company_id, r.name DESC LIMIT 1),
-            (SELECT r.rate FROM res_currency_rate r WHERE %(scope)s
-              ORDER BY r.company_id, r.name LIMIT 1),
+            (SELECT roi_rate.rate FROM res_currency_rate roi_rate
+              WHERE %(scope)s AND roi_rate.name <= %(date)s
+              ORDER BY roi_rate.company_id, roi_rate.name DESC LIMIT 1),
+            (SELECT roi_rate.rate FROM res_currency_rate roi_rate WHERE %(scope)s
+              ORDER BY roi_rate.company_id, roi_rate.name LIMIT 1),
             1.0)""",
         scope=scope,
         date=date,
     )
 
 
-def convert_sql(amount, from_currency, to_currency, company, date):
-    """SQL expression of ``amount`` converted, unrounded."""
+def factor_sql(from_currency, to_currency, company, date):
+    """SQL expression of the factor converting ``from_currency`` amounts."""
     return SQL(
-        "CASE WHEN %(from)s = %(to)s THEN %(amount)s "
-        "ELSE %(amount)s * %(rate_to)s / %(rate_from)s END",
-        amount=amount,
+        "CASE WHEN %(from)s = %(to)s THEN 1.0 ELSE %(rate_to)s / %(rate_from)s END",
         rate_to=rate_sql(to_currency, company, date),
         rate_from=rate_sql(from_currency, company, date),
         **{"from": from_currency, "to": to_currency},
     )
+
+
+def convert_sql(amount, from_currency, to_currency, company, date):
+    """SQL expression of ``amount`` converted, unrounded."""
+    return SQL("(%s) * %s", amount, factor_sql(from_currency, to_currency, company, date))
 
 
 def reporting_currency_sql():
