@@ -1,7 +1,5 @@
-import contextlib
-
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -11,6 +9,13 @@ class ServiceRequestPortal(CustomerPortal):
     def _service_request_domain(self):
         partner = request.env.user.partner_id
         return [("commercial_partner_id", "=", partner.commercial_partner_id.id)]
+
+    def _service_request_rating_token(self, request_sudo):
+        """The customer's token of Odoo's rating pages (/rate/<token>/<score>),
+        while a closed request is not rated; the page is the customer's own."""
+        if not request_sudo.is_closed or request_sudo.rating_last_value:
+            return False
+        return request_sudo._rating_get_access_token()
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -71,27 +76,13 @@ class ServiceRequestPortal(CustomerPortal):
         values = self._get_page_view_values(
             request_sudo,
             access_token,
-            {"service_request": request_sudo, "page_name": "service_request"},
+            {
+                "service_request": request_sudo,
+                "page_name": "service_request",
+                "rating_token": self._service_request_rating_token(request_sudo),
+            },
             "my_service_requests_history",
             False,
             **kw,
         )
         return request.render("crm_service_link.portal_my_service_request", values)
-
-    @http.route(
-        ["/my/service-requests/<int:request_id>/rate"],
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-    )
-    def portal_rate_service_request(self, request_id, rating=None, comment=None, **kw):
-        try:
-            request_sudo = self._document_check_access("crm.service.request", request_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        # as the customer: action_rate checks who rates (not closed, already rated,
-        # or not a rating: nothing to rate)
-        with contextlib.suppress(UserError):
-            request.env["crm.service.request"].browse(request_sudo.id).action_rate(rating, comment)
-        return request.redirect(request_sudo.access_url)

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.integrity import as_system, check_numbers, field_labels, without_defaults
 from .crm_service_sla_policy import PRIORITIES
@@ -17,7 +17,6 @@ CHANNELS = [
     ("portal", "Portal"),
     ("phone", "Phone"),
 ]
-RATINGS = [("1", "Unhappy"), ("2", "Fair"), ("3", "Good"), ("4", "Very Good"), ("5", "Excellent")]
 # Written only by the SLA engine (self.env.su); users move them through what
 # the engine measures: a reply, a stage, priority or team change.
 SLA_ENGINE_FIELDS = {
@@ -44,8 +43,15 @@ SLA_ENGINE_FIELDS = {
     "resolution_warned",
     "resolution_escalated",
 }
-# Given once by the customer, through action_rate.
-RATING_FIELDS = {"customer_rating", "customer_rating_comment"}
+# Set only by Odoo's rating flow (rating.mixin): the customer's token, applied
+# by the system in the /rate/<token> pages (see crm_service_request_rating.py).
+RATING_FIELDS = {
+    "rating_ids",
+    "rating_last_value",
+    "rating_last_feedback",
+    "rating_last_image",
+    "rating_last_text",
+}
 # Set when the request is created; the clock counts from it.
 CREATE_ONLY_FIELDS = {"request_date"}
 
@@ -54,6 +60,7 @@ class CrmServiceRequest(models.Model):
     _name = "crm.service.request"
     _inherit = [
         "portal.mixin",
+        "rating.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "crm.service.request.escalation",
@@ -106,9 +113,6 @@ class CrmServiceRequest(models.Model):
         ondelete="restrict",
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
-    # Customer rating
-    customer_rating = fields.Selection(RATINGS, readonly=True, copy=False, tracking=True)
-    customer_rating_comment = fields.Text(readonly=True, copy=False)
 
     def _default_stage(self):
         return self.env["crm.service.stage"].search([("is_closed", "=", False)], limit=1)
@@ -187,19 +191,26 @@ class CrmServiceRequest(models.Model):
             for request in (self if rematch else self.browse())
             if request.sla_policy_id
         }
+        closing = self.browse()
         if "stage_id" in vals:
+            new_stage = self.env["crm.service.stage"].browse(vals["stage_id"])
+            closing = self.filtered(lambda request: new_stage.is_closed and not request.is_closed)
             # sudo: the engine measures the stage change the user is making.
-            as_system(self)._sla_stage_change(
-                self.env["crm.service.stage"].browse(vals["stage_id"])
-            )
+            as_system(self)._sla_stage_change(new_stage)
         res = super().write(vals)
+        closing._rating_send_request()
         if rematch:
             # sudo: the engine plans again after the user's change of priority or team.
             as_system(self)._sla_rematch(before)
         return res
 
     def _subscribe_customers(self):
-        """Follow every request by its contact (or customer), in one insert."""
+        """Follow every request by its contact (or customer), in one insert.
+
+        Not message_subscribe(): it subscribes the same partners to every
+        record, so per-record customers would cost a call (4 queries) per
+        customer in a batch create (see test_performance). The followers are
+        still created through the ORM, with the default subtypes."""
         subtype_ids = self.env["mail.message.subtype"]._default_subtypes(self._name)[0]
         # sudo: followers of records the user just created, nothing else.
         Followers = self.env["mail.followers"].sudo()
@@ -254,21 +265,3 @@ class CrmServiceRequest(models.Model):
         res = super()._message_post_after_hook(message, msg_values)
         self._sla_on_message(message)
         return res
-
-    def action_rate(self, rating, comment=False):
-        """Rate the resolution, once, as the customer (a portal user of the
-        request's customer company); only closed requests."""
-        self.ensure_one()
-        self.check_access("read")
-        user = self.env.user
-        if not user.share or user.commercial_partner_id != self.commercial_partner_id:
-            raise AccessError(self.env._("Only the customer rates the resolution of a request."))
-        if self.customer_rating:
-            raise UserError(self.env._("This request was already rated."))
-        if not self.is_closed:
-            raise UserError(self.env._("Only a closed request can be rated."))
-        if rating not in dict(RATINGS):
-            raise UserError(self.env._("Choose a rating from 1 to 5."))
-        # sudo: the customer has no write right; the rating is checked above.
-        as_system(self).write({"customer_rating": rating, "customer_rating_comment": comment})
-        return True

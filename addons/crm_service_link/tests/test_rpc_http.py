@@ -88,20 +88,48 @@ class TestIntegrationRpc(HttpCase, HandoffCommon):
         self.assertEqual(self.request.resolution_deadline, deadline)
         self.assertFalse(self.request.response_escalated or self.request.resolution_escalated)
 
-    def test_portal_rates_once(self):
+    def test_service_user_forges_a_rating(self):
+        """rating.mixin's entry points, called over RPC by staff, rate nothing."""
         self.request.stage_id = self.stage_solved
-        self.call_kw(
-            "svc_portal", "crm.service.request", "action_rate", [self.request.ids, "4"], {}
-        )
-        self.assert_refused(
-            "svc_portal", "crm.service.request", "action_rate", [self.request.ids, "1"], {}
-        )
-        self.assert_refused(
-            "svc_portal",
-            "crm.service.request",
-            "write",
-            [self.request.ids, {"customer_rating": "1"}],
+        ids = self.request.ids
+        model_id = self.env["ir.model"]._get_id("crm.service.request")
+        forged = {"sla_engine": True, "mail_create_nolog": True}
+        for model, method, args in (
+            ("crm.service.request", "rating_apply", [ids, 5]),
+            ("crm.service.request", "message_post", [ids]),
+            ("crm.service.request", "write", [ids, {"rating_last_value": 5}]),
+            (
+                "rating.rating",
+                "create",
+                [{"res_model_id": model_id, "res_id": ids[0], "rating": 5, "consumed": True}],
+            ),
+        ):
+            with self.subTest(method=method):
+                if method == "message_post":
+                    with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
+                        self.authenticate("svc_user", "svc_user_pw")
+                        self.make_jsonrpc_request(
+                            "/web/dataset/call_kw",
+                            {
+                                "model": model,
+                                "method": method,
+                                "args": args,
+                                "kwargs": {"body": "Great", "rating_value": 5, "context": forged},
+                            },
+                        )
+                else:
+                    self.assert_refused("svc_user", model, method, args, forged)
+        self.request.invalidate_recordset()
+        self.assertEqual(self.request.rating_last_value, 0)
+        self.assertFalse(self.request.sudo().rating_ids.filtered("consumed"))
+        # the customer's pending token is not readable by staff
+        pending = self.request.sudo().rating_ids.filtered(lambda rating: not rating.consumed)
+        self.assertTrue(pending, "closing the request e-mailed a rating request")
+        found = self.call_kw(
+            "svc_user",
+            "rating.rating",
+            "search_read",
+            [[("res_model", "=", "crm.service.request"), ("res_id", "in", ids)], ["access_token"]],
             {},
         )
-        self.request.invalidate_recordset()
-        self.assertEqual(self.request.customer_rating, "4")
+        self.assertFalse(found)

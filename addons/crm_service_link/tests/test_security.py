@@ -248,17 +248,15 @@ class TestPortal(HandoffCommon):
             with self.assertRaises(AccessError):
                 as_portal.read([fname])
 
-    def test_portal_rating_only_when_closed(self):
-        as_portal = self.request.with_user(self.user_portal)
-        with self.assertRaisesRegex(UserError, "Only a closed request"):
-            as_portal.action_rate("5", "Great")
-        self.assertFalse(self.request.customer_rating)
+    def test_portal_cannot_rate_by_rpc_methods(self):
+        """The portal user rates through the token pages only (see test_portal_http)."""
         self.request.stage_id = self.stage_solved
-        with self.assertRaisesRegex(UserError, "from 1 to 5"):
-            as_portal.action_rate("9", "Too good")
-        self.assertFalse(self.request.customer_rating)
-        as_portal.action_rate("5", "Great")
-        self.assertEqual(self.request.customer_rating, "5")
+        as_portal = self.request.with_user(self.user_portal)
+        with self.assertRaises(AccessError):
+            as_portal.rating_apply(5)
+        with self.assertRaises(AccessError):
+            as_portal.message_post(body="Great", rating_value=5)
+        self.assertEqual(self.request.rating_last_value, 0)
 
 
 class TestFieldMatrix(HandoffCommon):
@@ -348,7 +346,8 @@ class TestFieldMatrix(HandoffCommon):
                 "marks": ({"response_escalated": True}, ()),
                 "first response": ({"first_response_date": "2026-03-28 10:00:00"}, ()),
                 "paused": ({"paused_hours": 99.0}, ()),
-                "rating": ({"customer_rating": "5"}, ()),
+                "rating": ({"rating_last_value": 5.0}, ()),
+                "complaint": ({"is_complaint": True}, ("service", "manager")),
                 "request date": ({"request_date": "2026-03-27 14:00:00"}, ()),
             },
         )

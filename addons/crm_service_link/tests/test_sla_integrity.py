@@ -23,8 +23,7 @@ ENGINE_VALUES = {
     "response_escalated": True,
     "resolution_warned": True,
     "resolution_escalated": True,
-    "customer_rating": "5",
-    "customer_rating_comment": "Forged",
+    "rating_last_value": 5.0,
     "request_date": "2026-03-27 14:00:00",
 }
 
@@ -86,11 +85,11 @@ class TestSlaMeasurements(ServiceLinkCommon):
             default_response_warned=True,
             default_resolution_escalated=True,
             default_first_response_date="2026-03-27 15:00:00",
-            default_customer_rating="5",
+            default_rating_last_value=5,
         ).create({"name": "Defaults", "team_id": self.team.id})
         self.assertFalse(request.resolution_deadline)
         self.assertFalse(request.response_warned or request.resolution_escalated)
-        self.assertFalse(request.first_response_date or request.customer_rating)
+        self.assertFalse(request.first_response_date or request.rating_last_value)
 
     def test_request_date_is_not_in_the_future_nor_rewritten(self):
         Request = self.env["crm.service.request"].with_user(self.user_service)
@@ -105,32 +104,122 @@ class TestSlaMeasurements(ServiceLinkCommon):
 
 
 class TestRating(ServiceLinkCommon):
+    """Ratings through rating.mixin: asked by e-mail at closing, given once
+    with the customer's token, never by staff."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.request = cls.env["crm.service.request"].create(
-            {"name": "Solved", "partner_id": cls.customer.id, "team_id": cls.team.id}
+            {
+                "name": "Solved",
+                "partner_id": cls.customer.id,
+                "contact_id": cls.customer_contact.id,
+                "team_id": cls.team.id,
+            }
         )
-        cls.request.stage_id = cls.stage_solved
+        cls.request.with_user(cls.user_service).stage_id = cls.stage_solved
+        cls.model_id = cls.env["ir.model"]._get_id("crm.service.request")
 
-    def test_rated_once_by_the_customer(self):
-        for user in (self.user_service, self.user_service_manager):
-            with self.assertRaises(AccessError):
-                self.request.with_user(user).action_rate("5", "Forged")
-            with self.assertRaises(UserError):
-                self.request.with_user(user).write({"customer_rating": "5"})
-        self.assertFalse(self.request.customer_rating)
-        as_customer = self.request.with_user(self.user_portal)
-        as_customer.action_rate("2", "Slow")
-        with self.assertRaises(UserError):
-            as_customer.action_rate("5", "Changed my mind")
-        self.assertEqual(self.request.customer_rating, "2")
-        self.assertEqual(self.request.customer_rating_comment, "Slow")
-        # another customer's portal user neither
-        request = self.env["crm.service.request"].create(
-            {"name": "Not theirs", "partner_id": self.other_customer.id}
+    def pending(self):
+        return self.request.sudo().rating_ids.filtered(lambda rating: not rating.consumed)
+
+    def test_rating_mail_sent_to_the_customer_at_closing(self):
+        rating = self.pending()
+        self.assertEqual(len(rating), 1)
+        self.assertEqual(rating.partner_id, self.customer_contact)
+        mail = self.env["mail.mail"].search([("body_html", "like", rating.access_token)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.customer_contact)
+        self.assertIn("Solved", mail.subject)
+        # not on the request's chatter, where staff would read the token
+        self.assertFalse(mail.model)
+        self.assertNotIn(
+            rating.access_token, " ".join(self.request.message_ids.mapped("body") or [""])
         )
-        request.stage_id = self.stage_solved
+        # reopened and closed again: still one pending rating, no second e-mail
+        self.request.stage_id = self.stage_progress
+        self.request.stage_id = self.stage_solved
+        self.assertEqual(self.pending(), rating)
+        self.assertEqual(
+            self.env["mail.mail"].search_count([("body_html", "like", rating.access_token)]), 1
+        )
+
+    def test_staff_cannot_forge_a_rating(self):
+        forged = {"sla_engine": True, "tracking_disable": True}
+        token = self.pending().access_token
+        for user in (self.user_service, self.user_service_manager):
+            as_user = self.request.with_user(user).with_context(**forged)
+            Rating = self.env["rating.rating"].with_user(user).with_context(**forged)
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    as_user.rating_apply(5, token=token)
+                with self.assertRaises(AccessError):
+                    as_user.message_post(body="Great", rating_value=5)
+                with self.assertRaises(UserError):
+                    as_user.write({"rating_last_value": 5})
+                with self.assertRaises(UserError):
+                    as_user.write({"rating_ids": [(0, 0, {"rating": 5, "consumed": True})]})
+                with self.assertRaises(AccessError):
+                    Rating.create(
+                        {
+                            "res_model_id": self.model_id,
+                            "res_id": self.request.id,
+                            "rating": 5,
+                            "consumed": True,
+                        }
+                    )
+                # the pending token is invisible, and cannot be consumed by writing it
+                self.assertFalse(Rating.search([("access_token", "=", token)]))
+                with self.assertRaises(AccessError):
+                    Rating.browse(self.pending().id).write({"rating": 5, "consumed": True})
+        self.request.invalidate_recordset()
+        self.assertEqual(self.request.rating_last_value, 0)
+        self.assertFalse(self.request.sudo().rating_ids.filtered("consumed"))
+
+    def test_rated_once_with_the_customer_token(self):
+        # as Odoo's /rate/<token> page does, after finding the token
+        rating = self.pending()
+        self.request.sudo().rating_apply(1, rating=rating.sudo(), feedback="Slow")
+        self.request.invalidate_recordset()
+        self.assertEqual(self.request.rating_last_value, 1)
+        self.assertEqual(self.request.rating_last_feedback, "Slow")
+        with self.assertRaises(UserError):
+            self.request.sudo().rating_apply(5, rating=rating.sudo(), feedback="Changed my mind")
+        # a given rating is not rewritten nor deleted by staff either
+        as_service = self.env["rating.rating"].with_user(self.user_service).browse(rating.id)
         with self.assertRaises(AccessError):
-            request.with_user(self.user_portal).action_rate("1")
-        self.assertFalse(request.customer_rating)
+            as_service.write({"rating": 5})
+        with self.assertRaises(AccessError):
+            as_service.unlink()
+        self.request.invalidate_recordset()
+        self.assertEqual(self.request.rating_last_value, 1)
+        # another request's token does not rate this one
+        other = self.env["crm.service.request"].create(
+            {"name": "Other", "partner_id": self.other_customer.id, "team_id": self.team.id}
+        )
+        third = self.env["crm.service.request"].create(
+            {"name": "Third", "partner_id": self.other_customer.id, "team_id": self.team.id}
+        )
+        other_rating = self.env["rating.rating"].create(
+            {"res_model_id": self.model_id, "res_id": other.id}
+        )
+        with self.assertRaises(AccessError):
+            third.sudo().rating_apply(5, rating=other_rating)
+        self.assertEqual(third.rating_last_value, 0)
+        self.assertFalse(other_rating.consumed)
+
+    def test_complaint_is_tracked(self):
+        request = self.env["crm.service.request"].create(
+            {"name": "Angry", "partner_id": self.customer.id, "team_id": self.team.id}
+        )
+        self.env.cr.flush()  # the creation's own tracking is done
+        request.with_user(self.user_service).is_complaint = True
+        self.env.cr.flush()
+        tracked = request.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "is_complaint"
+        )
+        self.assertTrue(tracked)
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_portal).write({"is_complaint": False})
+        self.assertTrue(request.is_complaint)
