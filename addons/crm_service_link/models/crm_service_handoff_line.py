@@ -111,33 +111,16 @@ class CrmServiceHandoffCommitment(models.Model):
 
     def _schedule_activities(self):
         """One activity per commitment, for the service owner, on its due date."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("crm.service.handoff")
-        pending = self.filtered(lambda line: not line.activity_id)
-        # sudo: activities assigned to the service owner on a handoff the user accepts.
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "res_model_id": model_id,
-                        "res_id": line.handoff_id.id,
-                        "activity_type_id": todo.id,
-                        "summary": line.name,
-                        "date_deadline": line.due_date,
-                        "user_id": (
-                            line.handoff_id.service_user_id
-                            or line.handoff_id.service_team_id.manager_id
-                        ).id
-                        or self.env.user.id,
-                    }
-                    for line in pending
-                ]
+        for line in self.filtered(lambda line: not line.activity_id):
+            handoff = line.handoff_id
+            owner = handoff.service_user_id or handoff.service_team_id.manager_id or self.env.user
+            # sudo: activities assigned to the service owner on a handoff the user accepts.
+            line.activity_id = handoff.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=line.due_date,
+                summary=line.name,
+                user_id=owner.id,
             )
-        )
-        for line, activity in zip(pending, activities, strict=True):
-            line.activity_id = activity
 
 
 class CrmServiceHandoffChecklistLine(models.Model):

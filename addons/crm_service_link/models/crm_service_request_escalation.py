@@ -1,9 +1,8 @@
-from markupsafe import Markup, escape
-
 from odoo import api, fields, models
 
 from ..tools.integrity import as_system
 
+ESCALATION_TEMPLATE = "crm_service_link.mail_template_service_sla_escalation"
 # target name -> (hours field on the policy, date that reaches the target)
 TARGETS = {
     "response": ("response_hours", "first_response_date"),
@@ -49,51 +48,52 @@ class CrmServiceRequestEscalation(models.AbstractModel):
         self._sla_schedule_job()
 
     def _sla_escalate(self, target, level):
-        """One activity per request, one e-mail per manager."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        labels = {
+        """One activity per request and one e-mail per team manager, from the
+        consultant's template (data, editable and translatable)."""
+        template = self.env.ref(ESCALATION_TEMPLATE, raise_if_not_found=False)
+        by_manager = {}
+        for request in self:
+            manager = request.team_id.manager_id
+            if manager:
+                by_manager[manager] = by_manager.get(manager, self.browse()) | request
+        for manager, requests in by_manager.items():
+            summary = requests.with_context(lang=manager.lang)._sla_escalation_summary(
+                target, level
+            )
+            # quick update: no notification per activity, the manager gets one e-mail
+            requests.with_context(mail_activity_quick_update=True).activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(self),
+                summary=summary,
+                user_id=manager.id,
+            )
+            if template and manager.email:
+                template.with_context(
+                    sla_summary=summary,
+                    sla_target=target,
+                    sla_level=level,
+                    service_request_ids=requests.ids,
+                ).send_mail(manager.id, email_layout_xmlid="mail.mail_notification_light")
+
+    def _sla_escalation_summary(self, target, level):
+        return {
             ("response", "warned"): self.env._("First response due soon"),
             ("response", "escalated"): self.env._("First response overdue"),
             ("resolution", "warned"): self.env._("Resolution due soon"),
             ("resolution", "escalated"): self.env._("Resolution overdue"),
-        }
-        summary = labels[(target, level)]
-        activities, by_manager = [], {}
-        for request in self:
-            manager = request.team_id.manager_id
-            if not manager:
-                continue
-            activities.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": request.id,
-                    "activity_type_id": todo.id,
-                    "summary": summary,
-                    "user_id": manager.id,
-                    "date_deadline": fields.Date.context_today(self),
-                }
-            )
-            by_manager.setdefault(manager, []).append(request)
-        # quick update: no notification per activity, the managers get one e-mail below
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities)
-        mails = []
-        for manager, requests in by_manager.items():
-            if not manager.email:
-                continue
-            items = Markup("").join(
-                Markup("<li>%s (%s)</li>") % (request.name, request.partner_id.display_name or "")
-                for request in requests
-            )
-            mails.append(
-                {
-                    "subject": summary,
-                    "body_html": Markup("<p>%s</p><ul>%s</ul>") % (escape(summary), items),
-                    "email_to": manager.email_formatted,
-                    "auto_delete": True,
-                }
-            )
-        self.env["mail.mail"].create(mails)
+        }[(target, level)]
+
+    def _sla_escalation_mail_lines(self):
+        """(name, customer, deadline) of the requests named in an escalation
+        e-mail (``service_request_ids`` in the context), for its template."""
+        ids = self.env.context.get("service_request_ids") or []
+        target = self.env.context.get("sla_target") or "response"
+        # sudo: the e-mail to the manager lists the requests the job escalates.
+        requests = self.env["crm.service.request"].sudo().browse(ids)
+        return [
+            (request.name, request.partner_id.display_name or "", request[f"{target}_deadline"])
+            for request in requests
+        ]
 
     @api.model
     def _sla_schedule_job(self):
