@@ -1,7 +1,7 @@
 {
     "name": "CRM Campaign ROI",
     "summary": "Campaign costs, touchpoints and multi-touch attribution of won contracts, with ROI",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Marketing",
     "website": "https://github.com/crm-addons/crm-addons",
     "author": "CRM Addons Team",

@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import utm_campaign
 from . import utm_campaign_cost
 from . import crm_campaign_touch
+from . import crm_campaign_touch_mailing
 from . import crm_campaign_attribution
 from . import crm_campaign_roi_mixin
 from . import crm_lead

@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools.integrity import refuse_engine_fields
-from ..tools.mailing import TRACE_EVENTS, trace_touch_events
 
 # Set by the capture only (the document a touch was captured from).
 ORIGIN_FIELDS = ("res_model", "res_id")
@@ -67,6 +67,16 @@ class CrmCampaignTouch(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+
+    def init(self):
+        super().init()
+        # one touch per mailing trace and event, whatever runs the capture
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS crm_campaign_touch_trace_event_uniq "
+                "ON crm_campaign_touch (res_id, touch_type) WHERE res_model = 'mailing.trace'"
+            )
+        )
 
     @api.depends("contact_id", "lead_id")
     def _compute_partner_id(self):
@@ -296,77 +306,3 @@ class CrmCampaignTouch(models.Model):
                 missing.append(vals)
         if missing:
             Touch.create(missing)
-
-    @api.model
-    def _cron_capture_mailing_traces(self):
-        """Record the sent/opened/clicked/replied events of mailing traces.
-
-        Soft dependency: does nothing unless ``mass_mailing`` is installed.
-        Traces changed since the last run are read; each event becomes one
-        touch dated when it happened (once per trace and event type).
-        """
-        if "mailing.trace" not in self.env:
-            return 0
-        # sudo: a scheduled job reading mailing statistics to derive touches.
-        params = self.env["ir.config_parameter"].sudo()
-        since = params.get_param("crm_campaign_roi.mailing_trace_sync", "1970-01-01 00:00:00")
-        now = fields.Datetime.now()
-        traces = (
-            self.env["mailing.trace"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("write_date", ">", since),
-                    ("campaign_id", "!=", False),
-                    ("model", "in", ("res.partner", "crm.lead")),
-                ],
-                ["campaign_id", "model", "res_id", "source_id", "medium_id"]
-                + [field for field, _type in TRACE_EVENTS],
-            )
-        )
-        known = {}
-        for touch in self.sudo().search_fetch(
-            [("res_model", "=", "mailing.trace"), ("res_id", "in", traces.ids)],
-            ["res_id", "touch_type"],
-        ):
-            known.setdefault(touch.res_id, set()).add(touch.touch_type)
-        # the documents of the traces, read at once (they may have been deleted)
-        leads = {
-            lead.id: lead
-            for lead in self.env["crm.lead"]
-            .browse({trace.res_id for trace in traces if trace.model == "crm.lead"})
-            .exists()
-        }
-        partners = {
-            partner.id: partner
-            for partner in self.env["res.partner"]
-            .browse({trace.res_id for trace in traces if trace.model == "res.partner"})
-            .exists()
-        }
-        vals_list = []
-        for trace in traces:
-            lead = self.env["crm.lead"]
-            if trace.model == "crm.lead":
-                lead = leads.get(trace.res_id, lead)
-                contact = lead.partner_id
-            else:
-                contact = partners.get(trace.res_id, self.env["res.partner"])
-            values = {field: trace[field] for field, _type in TRACE_EVENTS}
-            for touch_type, date in trace_touch_events(values, known.get(trace.id, ())):
-                vals_list.append(
-                    {
-                        "campaign_id": trace.campaign_id.id,
-                        "source_id": trace.source_id.id,
-                        "medium_id": trace.medium_id.id,
-                        "contact_id": contact.id,
-                        "lead_id": lead.id,
-                        "touch_type": touch_type,
-                        "touch_date": min(date, now),
-                        "res_model": "mailing.trace",
-                        "res_id": trace.id,
-                        "company_id": (lead.company_id or self.env.company).id,
-                    }
-                )
-        touches = self.sudo().create(vals_list)
-        params.set_param("crm_campaign_roi.mailing_trace_sync", fields.Datetime.to_string(now))
-        return len(touches)

@@ -61,7 +61,7 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         Company = self.env["res.company"]
         currency = self.campaign_roi_reporting_currency_id
         if currency and currency != Company._campaign_roi_reporting_currency():
@@ -70,6 +70,7 @@ class ResConfigSettings(models.TransientModel):
             Company._campaign_roi_main_company().with_env(self.env).write(
                 {"campaign_roi_reporting_currency_id": currency.id}
             )
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
