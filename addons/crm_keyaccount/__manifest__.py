@@ -2,7 +2,7 @@
     "name": "CRM Key Accounts",
     "summary": "Key-account titles, Pareto profit classes, relationship maps "
     "and client-view assessments",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-addons/crm-addons",
     "author": "CRM Addons Team",

@@ -233,11 +233,12 @@ class CrmKeyaccountRanking(models.AbstractModel):
             )
         )
         for index, condition in counted:
-            groups = requests._read_group(
-                domain + condition, ["commercial_partner_id"], ["__count"]
-            )
-            for partner, count in groups:
-                figures[partner.id][index] += count
+            # the ORM's SQL of the conditions, counted without a record per group
+            query = requests._search(domain + condition)
+            partner = SQL.identifier(query.table, "commercial_partner_id")
+            query.groupby = partner
+            for partner_id, count in self.env.execute_query(query.select(partner, "COUNT(*)")):
+                figures[partner_id][index] += count
         return dict(figures)
 
     @api.model
@@ -451,7 +452,12 @@ class CrmKeyaccountRanking(models.AbstractModel):
 
     @api.model
     def _keyaccount_notify_class_a(self, company, entered, left):
-        """Note on the accounts entering or leaving class A, and remind their managers."""
+        """Note on the accounts entering or leaving class A, and remind their managers.
+
+        Only accounts with a key-account manager or a follower get the note:
+        on the others nobody would read it, and the class and the class-A
+        months of the figures keep the change.
+        """
         texts = {
             True: self.env._(
                 "This customer entered class A (key profit contributors) of %(company)s.",
@@ -466,8 +472,11 @@ class CrmKeyaccountRanking(models.AbstractModel):
         activity_model = self.env["ir.model"]._get_id("res.partner")
         todo = self.env.ref("mail.mail_activity_data_todo")
         today = fields.Date.context_today(self)
+        followed = self._keyaccount_followed(entered + left)
         for is_entry, partner_ids in ((True, entered), (False, left)):
             for partner in self.env["res.partner"].browse(partner_ids):
+                if not partner.keyaccount_manager_id and partner.id not in followed:
+                    continue  # a note nobody reads: the figures keep the class
                 notes.append((partner, texts[is_entry]))
                 if partner.keyaccount_manager_id:
                     activities.append(
@@ -483,6 +492,21 @@ class CrmKeyaccountRanking(models.AbstractModel):
         self._keyaccount_post_notes(notes)
         # sudo: reminders written by the recompute itself.
         self.env["mail.activity"].sudo().create(activities)
+
+    @api.model
+    def _keyaccount_followed(self, partner_ids):
+        """The ids of ``partner_ids`` that somebody follows, in one query."""
+        if not partner_ids:
+            return set()
+        # sudo: who follows whom is only used to skip notes nobody would read
+        followers = (
+            self.env["mail.followers"]
+            .sudo()
+            .search_fetch(
+                [("res_model", "=", "res.partner"), ("res_id", "in", partner_ids)], ["res_id"]
+            )
+        )
+        return set(followers.mapped("res_id"))
 
     @api.model
     def _keyaccount_notify_suggestions(self, suggestions):

@@ -1,8 +1,10 @@
+import psycopg2.errors
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common import KeyaccountInvoicingCommon
 
@@ -136,17 +138,30 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         leader_id = leader.id
         leader.unlink()
         self.assertFalse(Figure.search([("partner_id", "=", leader_id)]))
-        # rows left by a partner removed outside the ORM are collected daily
-        self.env.cr.execute(
-            "INSERT INTO crm_keyaccount_figure (partner_id, company_id, score)"
-            " SELECT MAX(id) + 1000, %s, 10.0 FROM res_partner",
-            [self.company_1.id],
+        # the database holds no row of a missing partner, nor two rows of one
+        # customer in a company; the rows of a removed company go with it
+        cr = self.env.cr
+        for error, partner_id in (
+            (psycopg2.errors.ForeignKeyViolation, leader_id),
+            (psycopg2.errors.UniqueViolation, self.p1.id),
+        ):
+            with self.subTest(error=error), mute_logger("odoo.sql_db"):
+                with self.assertRaises(error), cr.savepoint():
+                    cr.execute(
+                        "INSERT INTO crm_keyaccount_figure (partner_id, company_id, score)"
+                        " VALUES (%s, %s, 10.0)",
+                        [partner_id, self.company_1.id],
+                    )
+        cr.execute(
+            """
+            SELECT attribute.attname, fk.confdeltype
+              FROM pg_constraint fk
+              JOIN pg_attribute attribute
+                ON attribute.attrelid = fk.conrelid AND attribute.attnum = ANY(fk.conkey)
+             WHERE fk.conrelid = 'crm_keyaccount_figure'::regclass AND fk.contype = 'f'
+            """
         )
-        figures = Figure.search([])
-        kept = figures.filtered(lambda figure: figure.partner_id.exists())
-        self.assertEqual(len(kept), len(figures) - 1)
-        Figure._gc_orphan_figures()
-        self.assertEqual(Figure.search([]), kept)
+        self.assertEqual(dict(cr.fetchall()), {"partner_id": "c", "company_id": "c"})
         self.assertEqual(self.p1.keyaccount_revenue, 600.0)
 
     def test_figures_search_sort_and_group_in_sql(self):
@@ -292,6 +307,7 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self.assertEqual(self.company_1.keyaccount_ranked_date.isoformat(), f"{TODAY}T00:00:00")
         self.assertFalse(notes(self.p1, "entered class A"))
         # p6 now buys 2000: it enters class A and p2 (200) falls to B (2600 of 3000 above)
+        self.p6.message_subscribe(partner_ids=self.ka_manager.partner_id.ids)
         self._invoice(self.p6, 2000.0, "2026-06-15")
         self._recompute()
         self.assertEqual(self.p6.keyaccount_abc_class, "a")
@@ -311,6 +327,17 @@ class TestKeyaccountRecompute(KeyaccountInvoicingCommon):
         self._recompute()  # nothing changed: no new note
         self.assertEqual(len(notes(self.p6, "entered class A")), 1)
         self.assertEqual(len(notes(self.p2, "left class A")), 1)
+
+    def test_class_a_note_only_where_somebody_reads_it(self):
+        self._recompute()
+        # p6 enters class A, p2 leaves it; nobody follows p6 nor manages it
+        self._invoice(self.p6, 2000.0, "2026-06-15")
+        self._recompute()
+        self.assertEqual(self.p6.keyaccount_abc_class, "a")
+        self.assertEqual(self.p6.keyaccount_class_a_periods & 1, 1)
+        self.assertFalse(self.p6.message_ids.filtered(lambda m: "class A" in (m.body or "")))
+        # p2 has a key-account manager: noted and reminded
+        self.assertTrue(self.p2.message_ids.filtered(lambda m: "left class A" in (m.body or "")))
 
     def test_class_a_stability_over_months(self):
         self._recompute()
