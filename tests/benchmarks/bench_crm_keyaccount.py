@@ -16,6 +16,18 @@ times:
 
 It prints the times and their ratios to the plain SQL query (target: <= 3).
 
+With ``--service`` (on a database where crm_service_link is installed too)
+it also inserts two service requests per customer over the window, with
+response and resolution targets reached, reached late, breached or running,
+one request in twenty flagged as a complaint and one in ten rated, and gives
+the service criterion a weight of 20: the ranking then reads the service
+figures (``_keyaccount_service_figures``) as well, and the baseline query
+computes the same SLA compliance and complaint count per customer.
+
+The figures table (``crm_keyaccount_figure``) is an ordinary ORM table with
+foreign keys to the partner and the company: the "first" step, which inserts
+a row per customer, includes their checks.
+
 Each invoice is one ``account_move`` row (``amount_untaxed_signed`` is what
 both the recompute and the baseline read); the journal items themselves are
 not inserted since neither side reads them.
@@ -28,6 +40,7 @@ Run it on a throwaway database with the addon installed, e.g.::
         [--scale small|full] [--config .local/odoo-test.conf]
 
 Scales: full = 50,000 customers and 500,000 invoices; small = 5,000 / 50,000.
+Add ``--service`` on a database with crm_service_link installed as well.
 """
 
 import argparse
@@ -100,6 +113,82 @@ def build_data(env, customers, invoices):
     cr.execute("ANALYZE account_move")
 
 
+def build_service(env, customers):
+    """Insert two service requests per customer over the last 11 months, as
+    the SLA engine leaves them: deadlines 4 and 16 hours after the request,
+    answered and resolved at random times (some late, some never)."""
+    env.cr.execute(
+        SQL(
+            """
+            INSERT INTO crm_service_request (name, channel, priority, company_id, partner_id,
+                                             commercial_partner_id, request_date,
+                                             response_deadline, resolution_deadline,
+                                             first_response_date, resolved_date,
+                                             response_late, resolution_late, is_complaint,
+                                             rating_last_value, create_date, write_date)
+            SELECT 'BENCH ' || r.n, 'backend', '1', %(company)s, p.id, p.id, r.day,
+                   r.day + interval '4 hours', r.day + interval '16 hours',
+                   r.answered, r.resolved,
+                   r.answered > r.day + interval '4 hours',
+                   r.resolved > r.day + interval '16 hours',
+                   mod(r.n, 20) = 0,
+                   CASE WHEN mod(r.n, 10) = 0 THEN 1 + mod(r.n / 10, 5) ELSE 0 END,
+                   now(), now()
+              FROM (SELECT id, row_number() OVER (ORDER BY id) AS k
+                      FROM res_partner WHERE name LIKE %(pattern)s) AS p
+              JOIN LATERAL (
+                  SELECT n, day,
+                         CASE WHEN mod(n, 7) <> 0
+                              THEN day + random() * interval '6 hours' END AS answered,
+                         CASE WHEN mod(n, 5) <> 0
+                              THEN day + random() * interval '24 hours' END AS resolved
+                    FROM (SELECT p.k * 2 + i AS n,
+                                 now()::timestamp - (random() * 330 + 1) * interval '1 day'
+                                   AS day
+                            FROM generate_series(0, 1) AS i) AS requests
+              ) AS r ON TRUE
+             WHERE p.k <= %(customers)s
+            """,
+            company=env.company.id,
+            customers=customers,
+            pattern="Bench %",
+        )
+    )
+    env.cr.execute("ANALYZE crm_service_request")
+
+
+def service_baseline(env):
+    """SLA compliance and complaints per customer, in one plain SQL query."""
+    env.cr.execute(
+        SQL(
+            """
+            SELECT commercial_partner_id,
+                   SUM(response_decided + resolution_decided),
+                   SUM(response_on_time + resolution_on_time),
+                   COUNT(*) FILTER (WHERE is_complaint OR rating_last_value > 0
+                                          AND rating_last_value <= 2)
+              FROM (SELECT commercial_partner_id, is_complaint, rating_last_value,
+                           (first_response_date IS NOT NULL OR response_deadline < now())::int
+                             AS response_decided,
+                           (first_response_date IS NOT NULL AND NOT response_late)::int
+                             AS response_on_time,
+                           (resolved_date IS NOT NULL OR resolution_deadline < now())::int
+                             AS resolution_decided,
+                           (resolved_date IS NOT NULL AND NOT resolution_late)::int
+                             AS resolution_on_time
+                      FROM crm_service_request
+                     WHERE company_id = %(company)s AND request_date >= %(date_from)s
+                       AND commercial_partner_id IS NOT NULL) AS request
+             GROUP BY commercial_partner_id
+            """,
+            company=env.company.id,
+            date_from=odoo.fields.Date.context_today(env["res.partner"])
+            - relativedelta(months=env.company.keyaccount_window_months, days=-1),
+        )
+    )
+    return env.cr.fetchall()
+
+
 def add_invoices(env, count):
     """Post ``count`` more invoices dated today, as a day of business would."""
     env.cr.execute(
@@ -169,6 +258,11 @@ def main():
     parser.add_argument("--db", required=True)
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
     parser.add_argument("--config", default=".local/odoo-test.conf")
+    parser.add_argument(
+        "--service",
+        action="store_true",
+        help="with service requests and the service criterion (crm_service_link installed)",
+    )
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.db])
     customers, invoices = SCALES[args.scale]
@@ -180,13 +274,26 @@ def main():
             print(
                 f"data: {customers} customers, {invoices} posted invoices ({build_seconds:.1f} s)"
             )
-            sql_seconds, rows = timed(lambda: baseline(env))
+            if args.service:
+                if "crm.service.request" not in env:
+                    parser.error("--service needs crm_service_link installed in the database")
+                service_seconds, _none = timed(lambda: build_service(env, customers))
+                env.company.keyaccount_weight_service = 20.0
+                print(f"service: {2 * customers} requests, weight 20 ({service_seconds:.1f} s)")
+
+            def plain():
+                rows = baseline(env)
+                if args.service:
+                    service_baseline(env)
+                return rows
+
+            sql_seconds, rows = timed(plain)
             first_seconds, _none = timed(env["res.partner"]._keyaccount_recompute)
             second_seconds, _none = timed(env["res.partner"]._keyaccount_recompute)
             nightly_invoices = invoices // 100
             add_invoices(env, nightly_invoices)
             nightly_seconds, _none = timed(env["res.partner"]._keyaccount_recompute)
-            sql_again, _rows = timed(lambda: baseline(env))
+            sql_again, _rows = timed(plain)
             sql_seconds = min(sql_seconds, sql_again)
             classes = {}
             for row in rows:
@@ -215,6 +322,11 @@ def main():
                 )
             )
             print(f"classes written by the recompute: {check}")
+            if args.service:
+                [(scored,)] = env.execute_query(
+                    SQL("SELECT COUNT(*) FROM crm_keyaccount_figure WHERE sla_targets > 0")
+                )
+                print(f"customers with SLA figures: {scored}")
         finally:
             cr.rollback()
 
