@@ -215,10 +215,17 @@ class CrmServiceRequest(models.Model):
             keys.append(
                 (vals["company_id"], team.id, vals["priority"], vals.get("partner_id") or False)
             )
-        matches = self.env["crm.service.sla.policy"]._match_batch(keys)
+        Policy = self.env["crm.service.sla.policy"]
+        matches = Policy._match_batch(keys)
+        # the service level agreed on the customer's accepted handoff comes first
+        agreed = Policy._match_agreed_batch(keys)
         slots, entries = [], []
         for vals, key in zip(vals_list, keys, strict=True):
             policy = matches[key]
+            if key in agreed:
+                policy = agreed[key].sla_policy_id
+                if not vals.get("handoff_id"):
+                    vals["handoff_id"] = agreed[key].id
             vals["sla_policy_id"] = policy.id
             vals["sla_clock_start"] = vals["request_date"]
             if not policy:
@@ -288,10 +295,12 @@ class CrmServiceRequest(models.Model):
             (request.company_id.id, request.team_id.id, request.priority, request.partner_id.id)
             for request in self
         ]
-        matches = self.env["crm.service.sla.policy"]._match_batch(keys)
+        Policy = self.env["crm.service.sla.policy"]
+        matches = Policy._match_batch(keys)
+        agreed = Policy._match_agreed_batch(keys)
         now = fields.Datetime.now()
         for request, key in zip(self, keys, strict=True):
-            policy = matches[key]
+            policy = agreed[key].sla_policy_id if key in agreed else matches[key]
             old_calendar = before.get(request.id)
             vals = {"sla_policy_id": policy.id}
             new_calendar = request._sla_calendar(policy) if policy else False

@@ -174,3 +174,53 @@ class CrmServiceSlaPolicy(models.Model):
                 self.browse(),
             )
         return result
+
+    @api.model
+    def _match_agreed_batch(self, keys):
+        """The service level agreed with each customer, for many
+        (company_id, team_id, priority, partner_id) keys: {key: handoff}.
+
+        A customer's (commercial partner's) ACCEPTED handoffs with an agreed
+        policy govern its requests when that policy fits the request: same
+        company and, if the policy names teams, the request's team. Among those
+        that fit, the latest accepted wins (then the newest handoff). Keys
+        without one are absent. Two queries whatever the number of keys.
+        """
+        partners = self.env["res.partner"].browse({key[3] for key in keys if key[3]})
+        commercial = {partner.id: partner.commercial_partner_id.id for partner in partners}
+        if not commercial:
+            return {}
+        # sudo: which handoff governs a request is decided for every requester,
+        # also when the handoff belongs to a sales owner they cannot read.
+        handoffs = (
+            self.env["crm.service.handoff"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "accepted"),
+                    ("sla_policy_id", "!=", False),
+                    ("partner_id", "in", list(set(commercial.values()))),
+                ],
+                order="accepted_date desc, id desc",
+            )
+        )
+        result = {}
+        for key in set(keys):
+            company_id, team_id, _priority, partner_id = key
+            found = next(
+                (
+                    handoff
+                    for handoff in handoffs
+                    if handoff.partner_id.id == commercial.get(partner_id)
+                    and handoff.sla_policy_id.active
+                    and handoff.sla_policy_id.company_id.id == company_id
+                    and (
+                        not handoff.sla_policy_id.team_ids
+                        or team_id in handoff.sla_policy_id.team_ids.ids
+                    )
+                ),
+                None,
+            )
+            if found:
+                result[key] = found.with_env(self.env)
+        return result

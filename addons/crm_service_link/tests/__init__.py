@@ -13,3 +13,4 @@ from . import test_sla_state
 from . import test_rpc_http
 from . import test_portal_http
 from . import test_ui
+from . import test_agreed_service_level
