@@ -18,18 +18,31 @@ class CrmLead(models.Model):
         for lead in self:
             lead.service_handoff_count = counts.get(lead, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        # born won (created in a won stage, or imported as won): its handoff,
+        # as if it had been won afterwards
+        leads._service_create_won_handoffs()
+        return leads
+
     def write(self, vals):
         res = super().write(vals)
         if "stage_id" in vals:
-            won = self.filtered(
-                lambda lead: (
-                    lead.stage_id.is_won
-                    and (lead.company_id or self.env.company).service_handoff_trigger == "won"
-                )
-            )
-            if won:
-                self.env["crm.service.handoff"]._create_from_leads(won)
+            self._service_create_won_handoffs()
         return res
+
+    def _service_create_won_handoffs(self):
+        """The handoffs of these opportunities that stand in a won stage, when
+        their company starts handoffs at the win (in batch)."""
+        won = self.filtered(
+            lambda lead: (
+                lead.stage_id.is_won
+                and (lead.company_id or self.env.company).service_handoff_trigger == "won"
+            )
+        )
+        if won:
+            self.env["crm.service.handoff"]._create_from_leads(won)
 
     def _service_handoffs_split(self):
         """(all handoffs of these opportunities, those that must be kept).
