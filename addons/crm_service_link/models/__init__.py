@@ -9,6 +9,7 @@ from . import crm_service_request_escalation
 from . import crm_service_request
 from . import crm_service_request_sla
 from . import crm_service_request_rating
+from . import crm_service_request_glance
 from . import crm_service_handoff
 from . import crm_service_handoff_snapshot
 from . import crm_service_handoff_line

@@ -15,3 +15,4 @@ from . import test_portal_http
 from . import test_ui
 from . import test_agreed_service_level
 from . import test_born_won
+from . import test_sla_glance

@@ -98,3 +98,21 @@ class TestServiceLinkUi(HttpCase):
         self.assertTrue(request.first_response_date)
         self.assertEqual(request.response_sla_status, "reached")
         self.assertIn(self.portal_user.partner_id, request.message_partner_ids)
+
+    def test_sla_glance_tour(self):
+        """The request's header shows each target's status, deadline and time left."""
+        self.env["crm.service.sla.policy"].search([]).active = False
+        policy = self.env["crm.service.sla.policy"].create(
+            {"name": "Tour Standard", "response_hours": 4, "resolution_hours": 16}
+        )
+        request = self.env["crm.service.request"].create(
+            {"name": "Glance request", "partner_id": self.customer.id, "team_id": self.team.id}
+        )
+        self.assertEqual(request.sla_policy_id, policy)
+        self.start_tour(
+            "/odoo/action-crm_service_link.crm_service_request_action",
+            "crm_service_link_sla_glance_tour",
+            login="tour_agent",
+        )
+        self.assertEqual(request.response_sla_status, "ongoing")
+        self.assertEqual(request.sla_next_deadline, request.response_deadline)
