@@ -1,13 +1,16 @@
 import contextlib
 import csv
 import io
+import itertools
 import math
+from fractions import Fraction
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from odoo.tests import TransactionCase
+from odoo.tools import float_round
 
 from odoo.addons.crm_campaign_roi.tools import markov
 
@@ -27,6 +30,55 @@ def read_sample():
             )
             for row in csv.DictReader(handle, delimiter=";")
         ]
+
+
+def exact_effects(paths, order):
+    """Removal effects from an exact rational solve of the chain, built as
+    ChannelAttribution builds it (equal consecutive windows collapsed)."""
+    counts = {}
+    for channels, conversions, nulls in paths:
+        if not channels or not conversions + nulls:
+            continue
+        size = min(order, len(channels))
+        walk = ["start"]
+        for i in range(len(channels) - size + 1):
+            if channels[i : i + size] != walk[-1]:
+                walk.append(channels[i : i + size])
+        steps = [(a, b, conversions + nulls) for a, b in itertools.pairwise(walk)]
+        steps += [(walk[-1], "conv", conversions), (walk[-1], "null", nulls)]
+        for a, b, count in steps:
+            counts[a, b] = counts.get((a, b), 0) + count
+    leaving = {}
+    for (a, _b), count in counts.items():
+        leaving[a] = leaving.get(a, 0) + count
+
+    def probability(removed):
+        live = [s for s in leaving if s != "start" and removed not in s]
+        at = {s: i for i, s in enumerate(live)}
+        # Rows of (I - Q | r), solved by Gauss-Jordan in fractions.
+        size = len(live)
+        rows = [[Fraction(int(i == j)) for j in range(size + 1)] for i in range(size)]
+        for (a, b), count in counts.items():
+            if a in at and (b in at or b == "conv"):
+                column = at[b] if b in at else size
+                share = Fraction(count, leaving[a])
+                rows[at[a]][column] += share if b == "conv" else -share
+        for i in range(size):
+            pivot = rows[i][i]
+            rows[i] = [value / pivot for value in rows[i]]
+            for k in range(size):
+                if k != i and rows[k][i]:
+                    factor = rows[k][i]
+                    rows[k] = [v - factor * w for v, w in zip(rows[k], rows[i], strict=True)]
+        return sum(
+            Fraction(count, leaving["start"]) * rows[at[b]][-1]
+            for (a, b), count in counts.items()
+            if a == "start" and b in at
+        )
+
+    base = probability(None)
+    channels = {c for channels, _c, _n in paths for c in channels}
+    return {c: 1 - probability(c) / base if base else Fraction(0) for c in channels}
 
 
 paths_strategy = st.lists(
@@ -85,6 +137,16 @@ class TestMarkov(TransactionCase):
             self.assertEqual(sum(credits.values()), conversions)
             self.assertEqual(math.fsum(credits.values()), conversions)
 
+    @settings(derandomize=True, max_examples=40, deadline=None)
+    @given(paths_strategy)
+    def test_effects_equal_an_exact_rational_solve(self, paths):
+        for order in (1, 2, 3):
+            expected = exact_effects(paths, order)
+            effects = markov.removal_effects(paths, order)
+            self.assertEqual(set(effects), set(expected))
+            for channel, effect in effects.items():
+                self.assertAlmostEqual(effect, float(expected[channel]), places=12)
+
     def test_credits_are_conserved_exactly_on_the_sample(self):
         for order in (1, 2, 3):
             credits = markov.markov_credits(self.sample, order)
@@ -120,6 +182,11 @@ class TestMarkov(TransactionCase):
         self.assertAlmostEqual(effects["a"], 1 / 3, places=14)
         self.assertAlmostEqual(effects["b"], 1 / 2, places=14)
         self.assertEqual(effects["c"], 1.0)
+        # Repeated touches stay in the windows: (a, a) is the whole first
+        # journey and the end of the second, so both share it. P = 1/2 and,
+        # without b, only the first journey's half remains: effect 1/2.
+        shared = [(("a", "a"), 1, 0), (("b", "a", "a"), 0, 1)]
+        self.assertEqual(markov.removal_effects(shared, order=2), {"a": 1.0, "b": 0.5})
 
     def test_against_channelattribution(self):
         with contextlib.redirect_stdout(io.StringIO()):
@@ -211,6 +278,10 @@ class TestMarkovHelpers(TransactionCase):
         # No touch with an effect: an even split.
         self.assertEqual(markov.split_amount(("x", "y"), effects, 5.0, 1.0), [3.0, 2.0])
         self.assertEqual(markov.split_amount(("GA", "mail"), effects, -1.0, 0.01), [-0.6, -0.4])
+        # An amount finer than the rounding is rounded as Odoo rounds it.
+        for amount, rounded in ((0.025, 0.03), (1.005, 1.01), (-0.125, -0.13)):
+            self.assertEqual(markov.split_amount(("GA",), effects, amount, 0.01), [rounded])
+            self.assertEqual(float_round(amount, precision_rounding=0.01), rounded)
         with self.assertRaises(ValueError):
             markov.split_amount((), effects, 5.0, 0.01)
         with self.assertRaises(ValueError):
@@ -223,16 +294,17 @@ class TestMarkovHelpers(TransactionCase):
         st.integers(-(10**9), 10**9),
         st.sampled_from([(0.01, 2), (0.05, 2), (1.0, 0), (0.001, 3)]),
     )
-    def test_split_amount_conserves_the_amount(self, channels, effects, cents, rounding):
+    def test_split_amount_conserves_the_amount(self, channels, effects, mills, rounding):
         step, digits = rounding
-        amount = round(cents * 0.01, 2)
+        amount = round(mills * 0.001, 3)
+        total = float_round(amount, precision_rounding=step)
         parts = markov.split_amount(channels, effects, amount, step)
         self.assertEqual(len(parts), len(channels))
         units = [round(part / step) for part in parts]
-        self.assertEqual(sum(units), round(amount / step))
+        self.assertEqual(sum(units), round(total / step))
         for part, unit in zip(parts, units, strict=True):
             self.assertEqual(part, round(unit * step, digits))
-        self.assertLess(abs(math.fsum(parts) - round(amount / step) * step), step / 2)
+        self.assertEqual(float_round(math.fsum(parts), precision_rounding=step), total)
 
     def test_data_sufficiency(self):
         paths = [(("a", "b"), 30, 30), (("a",), 10, 5), (("c", "a", "c"), 1, 3)]

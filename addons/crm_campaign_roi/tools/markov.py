@@ -236,7 +236,8 @@ def split_amount(channels, effects, amount, rounding=0.01):
     touch order) in proportion to each touch's channel removal effect.
 
     The parts are whole multiples of ``rounding`` (largest remainder, ties to
-    the earlier touch) whose sum is ``amount`` rounded to ``rounding``. When
+    the earlier touch) whose sum is ``amount`` rounded to ``rounding`` half
+    away from zero, as Odoo's ``float_round`` does. When
     no touch has a positive effect the amount is split evenly. Raises
     ValueError for a journey without touches or a non-positive rounding.
     """
@@ -248,9 +249,12 @@ def split_amount(channels, effects, amount, rounding=0.01):
     if math.fsum(weights) <= 0:
         weights = [1.0] * len(channels)
     weight = math.fsum(weights)
-    units = round(amount / rounding)
-    sign = -1 if units < 0 else 1
-    units = abs(units)
+    # Half away from zero, with the one-ulp nudge of Odoo's float_round.
+    scaled = abs(amount) / rounding
+    if scaled:
+        scaled += 2 ** (math.log2(scaled) - 52)
+    units = math.floor(scaled + 0.5)
+    sign = -1 if amount < 0 else 1
     whole = _largest_remainder([w / weight for w in weights], units)
     digits = max(0, -math.floor(math.log10(rounding))) if rounding < 1 else 0
     return [round(sign * count * rounding, digits) for count in whole]
