@@ -17,3 +17,4 @@ from . import crm_lead
 from . import sale_order
 from . import res_partner
 from . import ir_attachment
+from . import res_partner_journey

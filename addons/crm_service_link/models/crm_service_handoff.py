@@ -27,6 +27,7 @@ WORKFLOW_FIELDS = {
     "submitted_date",
     "accepted_date",
     "return_reason",
+    "returned_date",
     "lead_time_days",
     "completeness",
 }
@@ -138,6 +139,7 @@ class CrmServiceHandoff(models.Model):
     submitted_date = fields.Datetime(readonly=True, copy=False)
     accepted_date = fields.Datetime(readonly=True, copy=False)
     return_reason = fields.Text(readonly=True, copy=False)
+    returned_date = fields.Datetime(readonly=True, copy=False)
     lead_time_days = fields.Float(
         string="Won to Accepted (days)",
         compute="_compute_lead_time_days",
@@ -344,7 +346,9 @@ class CrmServiceHandoff(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the handoff is returned."))
         # sudo: the state moves here only, after the checks above.
-        as_system(self).write({"state": "returned", "return_reason": reason})
+        as_system(self).write(
+            {"state": "returned", "return_reason": reason, "returned_date": fields.Datetime.now()}
+        )
         for handoff in self:
             handoff.message_post(
                 body=self.env._("Returned to sales: %(reason)s", reason=reason),
