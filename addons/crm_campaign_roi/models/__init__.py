@@ -8,5 +8,6 @@ from . import crm_campaign_attribution
 from . import crm_campaign_roi_mixin
 from . import crm_lead
 from . import res_partner
+from . import res_partner_journey
 from . import sale_order
 from . import account_move

@@ -69,7 +69,7 @@ class CrmCampaignTouch(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # one touch per mailing trace and event, whatever runs the capture
         self.env.cr.execute(
             SQL(
@@ -77,6 +77,7 @@ class CrmCampaignTouch(models.Model):
                 "ON crm_campaign_touch (res_id, touch_type) WHERE res_model = 'mailing.trace'"
             )
         )
+        return res
 
     @api.depends("contact_id", "lead_id")
     def _compute_partner_id(self):

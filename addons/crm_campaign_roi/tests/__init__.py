@@ -13,3 +13,6 @@ from . import test_performance
 from . import test_born_won
 from . import test_customer_roi
 from . import test_reporting_currency
+from . import test_journey
+from . import test_markov
+from . import test_lift
