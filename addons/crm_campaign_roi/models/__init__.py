@@ -5,6 +5,7 @@ from . import utm_campaign_cost
 from . import crm_campaign_touch
 from . import crm_campaign_touch_mailing
 from . import crm_campaign_attribution
+from . import crm_campaign_attribution_lead
 from . import crm_campaign_roi_mixin
 from . import crm_lead
 from . import res_partner

@@ -29,7 +29,7 @@ class CrmLead(models.Model):
             new=True,
             touch_date=lambda lead: min(lead.date_closed or now, now) if lead in won else now,
         )
-        self.env["crm.campaign.attribution"]._refresh_records(won)
+        self.env["crm.campaign.attribution"]._refresh_leads(won)
         return leads
 
     def write(self, vals):
@@ -60,7 +60,7 @@ class CrmLead(models.Model):
         )
         if check_conversion:
             now_won = self.filtered(lambda lead: lead._campaign_roi_is_won())
-            Attribution._refresh_records(was_won | now_won, old_companies | self.company_id)
+            Attribution._refresh_leads(was_won | now_won, old_companies | self.company_id)
         return res
 
     def unlink(self):

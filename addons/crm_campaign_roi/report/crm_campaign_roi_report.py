@@ -22,6 +22,58 @@ class CrmCampaignRoiReport(models.Model):
     _auto = False
     _order = "conversion_date desc"
     _rec_name = "campaign_id"
+    # What the view reads: flushed before it is queried.
+    _depends = {
+        "crm.campaign.attribution": [
+            "campaign_id",
+            "company_id",
+            "partner_id",
+            "conversion_model",
+            "conversion_id",
+            "conversion_date",
+            "lag_days",
+            "attribution_model",
+            "amount",
+        ],
+        "crm.campaign.touch": ["campaign_id", "company_id", "touch_date"],
+        "crm.lead": [
+            "active",
+            "stage_id",
+            "date_closed",
+            "write_date",
+            "expected_revenue",
+            "partner_id",
+            "company_id",
+        ],
+        "crm.stage": ["is_won"],
+        "sale.order": [
+            "state",
+            "opportunity_id",
+            "partner_id",
+            "date_order",
+            "amount_untaxed",
+            "currency_rate",
+            "company_id",
+        ],
+        "account.move": [
+            "state",
+            "move_type",
+            "partner_id",
+            "invoice_date",
+            "amount_untaxed_signed",
+            "company_id",
+        ],
+        "res.partner": ["commercial_partner_id"],
+        "res.company": [
+            "currency_id",
+            "parent_path",
+            "campaign_roi_conversion",
+            "campaign_roi_default_model",
+            "campaign_roi_reporting_currency_id",
+        ],
+        "res.currency": ["rounding"],
+        "res.currency.rate": ["rate", "name", "currency_id", "company_id"],
+    }
 
     campaign_id = fields.Many2one("utm.campaign", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -1,0 +1,101 @@
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class CrmCampaignAttribution(models.Model):
+    """The incremental path of won opportunities, from the ORM cache.
+
+    Winning a lead refreshes its lines without flushing the lead: what the
+    conversion is (company, date, revenue, customer) is read from the records
+    just written, as ``attribution_sql.conversion_query`` would read them from
+    the tables; only the touches are selected in SQL.
+    """
+
+    _inherit = "crm.campaign.attribution"
+
+    @api.model
+    def _refresh_leads(self, leads, companies=None):
+        """Refresh the lines of these (existing) leads, as ``_refresh_records``."""
+        if not leads:
+            return
+        if companies is None:
+            companies = leads.sudo().company_id
+        if "crm.lead" not in self._conversion_models(companies):
+            return
+        # sudo: the engine reads the conversion values of leads the user has
+        # just written (or created), whoever may read their customer.
+        conversions = [
+            conversion for lead in leads.sudo() if (conversion := self._lead_conversion(lead))
+        ]
+        touch = self.env["crm.campaign.touch"]
+        touch.flush_model(
+            ["partner_id", "lead_id", "campaign_id", "touch_date", "touch_type", "company_id"]
+        )
+        self.flush_model()
+        columns = ("conversion_id", "partner_id", "lead_id", "conversion_date", "company_id")
+        arrays = {name: [conv[name] for conv in conversions] for name in columns}
+        lookbacks = [conv["lookback"] for conv in conversions]
+        self.env.cr.execute(
+            SQL(
+                """WITH locked AS (%(lock)s),
+                   deleted AS (DELETE FROM crm_campaign_attribution
+                                WHERE conversion_model = 'crm.lead'
+                                  AND conversion_id = ANY(%(ids)s))
+                   SELECT conv.id AS conversion_id, t.id AS touch_id, t.campaign_id,
+                          t.touch_date, t.lead_id AS touch_lead_id, t.touch_type
+                     FROM unnest(%(conv_ids)s::int[], %(partners)s::int[], %(leads)s::int[],
+                                 %(dates)s::timestamp[], %(companies)s::int[],
+                                 %(lookbacks)s::int[])
+                          AS conv(id, partner_id, lead_id, date, company_id, lookback)
+                     JOIN crm_campaign_touch t
+                       ON (t.partner_id = conv.partner_id OR t.lead_id = conv.lead_id)
+                      AND t.company_id = conv.company_id AND t.touch_date <= conv.date
+                      AND t.touch_date >= conv.date - make_interval(days => conv.lookback)
+                    ORDER BY conv.id, t.touch_date, t.id""",
+                lock=self._lock_conversions("crm.lead", leads.ids),
+                ids=leads.ids,
+                conv_ids=arrays["conversion_id"],
+                partners=arrays["partner_id"],
+                leads=arrays["lead_id"],
+                dates=arrays["conversion_date"],
+                companies=arrays["company_id"],
+                lookbacks=lookbacks,
+            )
+        )
+        by_id = {conv["conversion_id"]: conv for conv in conversions}
+        rows = [dict(by_id[row["conversion_id"]], **row) for row in self.env.cr.dictfetchall()]
+        values = self._lines_from_touches(rows)
+        if values:
+            self._insert_lines(values)
+        self.invalidate_model()
+
+    @api.model
+    def _lead_conversion(self, lead):
+        """The conversion row of a won lead (None if it is none), with the
+        columns of ``attribution_sql.CONVERSION_COLUMNS``."""
+        company = lead.company_id
+        if not (
+            lead.active
+            and lead.stage_id.is_won
+            and company
+            and company.campaign_roi_conversion == "lead_won"
+        ):
+            return None
+        currency = company.currency_id
+        return {
+            "conversion_model": "crm.lead",
+            "conversion_id": lead.id,
+            "lead_id": lead.id,
+            "sale_order_id": None,
+            "partner_id": (lead.partner_id.commercial_partner_id or lead.partner_id).id or None,
+            "conversion_date": lead.date_closed or lead.write_date,
+            "amount": currency.round(lead.expected_revenue or 0.0),
+            "currency_id": currency.id,
+            "rounding": currency.rounding,
+            "company_id": company.id,
+            "lookback": company.campaign_roi_lookback_days,
+            "half_life": company.campaign_roi_half_life_days,
+            "w_first": company.campaign_roi_weight_first,
+            "w_middle": company.campaign_roi_weight_middle,
+            "w_last": company.campaign_roi_weight_last,
+        }
