@@ -30,6 +30,9 @@
         "demo/crm_keyaccount_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_keyaccount/static/src/dashboard/*",
+        ],
         "web.assets_tests": [
             "crm_keyaccount/static/tests/tours/*.js",
         ],

@@ -17,3 +17,4 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_figure
 from . import res_partner_journey
+from . import crm_keyaccount_dashboard

@@ -13,7 +13,6 @@ holds it. The button then asks to try again; the nightly job triggers itself
 again a few minutes later, so that the night's ranking is not lost.
 """
 
-from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import psycopg2.errors
@@ -191,16 +190,23 @@ class CrmKeyaccountRanking(models.AbstractModel):
         )
 
     @api.model
-    def _keyaccount_service_figures(self, company, date_from, date_to, partner_ids=None):
+    def _keyaccount_service_figures(
+        self, company, date_from, date_to, partner_ids=None, as_sql=False
+    ):
         """Service figures of the customers of ``company`` over the window, read
         from ``crm.service.request`` when crm_service_link is installed.
 
+        A target is decided when reached, reached late or breached; response
+        and resolution targets count alike. A complaint is a request flagged
+        so or rated from 1 to 2. Customers with neither a decided target nor
+        a complaint are left out.
+
         :param partner_ids: the commercial partners to count (all by default)
-        :return: ``{commercial partner id: [decided targets, on-time targets,
-            complaints]}``, None without crm_service_link. A target is decided
-            when reached, reached late or breached; response and resolution
-            targets count alike. A complaint is a request flagged so or rated
-            from 1 to 2.
+        :param as_sql: return the query instead of running it
+        :return: ``{commercial partner id: (decided targets, on-time targets,
+            complaints)}`` (or its SQL, with these columns named
+            ``partner_id, decided, on_time, complaints``); None without
+            crm_service_link
         """
         if "crm.service.request" not in self.env:
             return None
@@ -215,46 +221,49 @@ class CrmKeyaccountRanking(models.AbstractModel):
         ]
         if partner_ids is not None:
             domain.append(("commercial_partner_id", "in", list(partner_ids)))
-        figures = defaultdict(lambda: [0, 0, 0])
-        counted = []
-        for target in ("response", "resolution"):
-            status = f"{target}_sla_status"
-            counted += [(0, [(status, "in", SLA_DECIDED)]), (1, [(status, "=", "reached")])]
-        counted.append(
-            (
-                2,
-                [
-                    "|",
-                    ("is_complaint", "=", True),
-                    "&",
-                    ("rating_last_value", ">", 0),
-                    ("rating_last_value", "<=", 2),
-                ],
-            )
+        conditions = {
+            f"{target}_{name}": [(f"{target}_sla_status", "in", statuses)]
+            for target in ("response", "resolution")
+            for name, statuses in (("decided", SLA_DECIDED), ("on_time", ("reached",)))
+        }
+        conditions["complaint"] = [
+            "|",
+            ("is_complaint", "=", True),
+            "&",
+            ("rating_last_value", ">", 0),
+            ("rating_last_value", "<=", 2),
+        ]
+        # one pass over the requests, each condition being the ORM's SQL of
+        # the fields of the contract (on the request's own columns)
+        query = requests._search(domain)
+        counts = {}
+        for name, condition in conditions.items():
+            condition_query = requests._search(condition)
+            if condition_query._joins or condition_query.table != query.table:
+                raise ValueError(f"Service condition {name} is not on the request table")
+            counts[name] = SQL("COUNT(*) FILTER (WHERE %s)", condition_query.where_clause)
+        partner = SQL.identifier(query.table, "commercial_partner_id")
+        decided = SQL("(%s + %s)", counts["response_decided"], counts["resolution_decided"])
+        query.groupby = partner
+        query.having = SQL("%s > 0 OR %s > 0", decided, counts["complaint"])
+        select = query.select(
+            SQL("%s AS partner_id", partner),
+            SQL("%s AS decided", decided),
+            SQL("(%s + %s) AS on_time", counts["response_on_time"], counts["resolution_on_time"]),
+            SQL("%s AS complaints", counts["complaint"]),
         )
-        for index, condition in counted:
-            # the ORM's SQL of the conditions, counted without a record per group
-            query = requests._search(domain + condition)
-            partner = SQL.identifier(query.table, "commercial_partner_id")
-            query.groupby = partner
-            for partner_id, count in self.env.execute_query(query.select(partner, "COUNT(*)")):
-                figures[partner_id][index] += count
-        return dict(figures)
+        if as_sql:
+            return select
+        return {row[0]: tuple(row[1:]) for row in self.env.execute_query(select)}
 
     @api.model
     def _keyaccount_service_sql(self, company, date_from, date_to):
         """The service figures as an SQL table ``(partner_id, decided, on_time,
         complaints)``: empty without crm_service_link."""
-        figures = self._keyaccount_service_figures(company, date_from, date_to) or {}
-        columns = list(zip(*((key, *values) for key, values in figures.items()), strict=True))
-        partner_ids, decided, on_time, complaints = columns or ([], [], [], [])
-        return SQL(
-            "SELECT * FROM unnest(%s::int4[], %s::int4[], %s::int4[], %s::int4[])"
-            " AS service(partner_id, decided, on_time, complaints)",
-            list(partner_ids),
-            list(decided),
-            list(on_time),
-            list(complaints),
+        select = self._keyaccount_service_figures(company, date_from, date_to, as_sql=True)
+        return select or SQL(
+            "SELECT NULL::int4 AS partner_id, 0 AS decided, 0 AS on_time, 0 AS complaints"
+            " WHERE FALSE"
         )
 
     @api.model

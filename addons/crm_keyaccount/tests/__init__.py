@@ -15,3 +15,4 @@ from . import test_ranking_lock
 from . import test_rpc
 from . import test_journey
 from . import test_service_criterion
+from . import test_dashboard
