@@ -133,7 +133,11 @@ class CrmServiceHandoff(models.Model):
         "crm.service.handoff.checklist.line", "handoff_id", string="Checklist"
     )
     completeness = fields.Float(
-        compute="_compute_completeness", store=True, aggregator="avg", help="Percent."
+        compute="_compute_completeness",
+        store=True,
+        precompute=True,
+        aggregator="avg",
+        help="Percent.",
     )
     # Workflow
     submitted_date = fields.Datetime(readonly=True, copy=False)
@@ -144,6 +148,7 @@ class CrmServiceHandoff(models.Model):
         string="Won to Accepted (days)",
         compute="_compute_lead_time_days",
         store=True,
+        precompute=True,
         aggregator="avg",
     )
     request_ids = fields.One2many("crm.service.request", "handoff_id", string="Requests")
@@ -260,7 +265,14 @@ class CrmServiceHandoff(models.Model):
     @api.model
     def _checklist_commands(self, items):
         """Commands creating a checklist line per item of a team."""
-        return [fields.Command.create({"item_id": item.id, "done": False}) for item in items or ()]
+        # name and requirement as the line's create sets them, so that the
+        # precomputed completeness of a new handoff counts them
+        return [
+            fields.Command.create(
+                {"item_id": item.id, "name": item.name, "required": item.required, "done": False}
+            )
+            for item in items or ()
+        ]
 
     def _reset_checklist(self):
         for handoff in self:

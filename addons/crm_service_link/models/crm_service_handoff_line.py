@@ -15,7 +15,9 @@ class CrmServiceHandoffLineMixin(models.AbstractModel):
     handoff_id = fields.Many2one(
         "crm.service.handoff", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="handoff_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="handoff_id.company_id", store=True, index=True, precompute=True
+    )
 
     def _check_preparing(self, handoffs):
         """Users change the lines of a handoff only while sales prepare it."""

@@ -40,14 +40,15 @@ class CrmServiceHandoff(models.Model):
         teams = handoffs._default_teams(vals_list)
         for vals in vals_list:
             vals["service_team_id"] = teams.get(vals["company_id"], False)
-        # The system's own create: the chatter gets one "created" note below
-        # instead of the automatic subscription, creation message and initial
-        # tracking (as_system dropped such keys from the caller's context).
-        created = handoffs.with_context(tracking_disable=True).create(vals_list)
+        # The system's own create, on the win's path: no automatic subscription,
+        # creation message nor initial tracking (as_system dropped such keys
+        # from the caller's context; these are the system's). The creation is
+        # kept by create_date/create_uid and shown in the customer journey;
+        # the chatter records what people do with the handoff afterwards.
+        created = handoffs.with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create(vals_list)
         created = created.with_env(handoffs.env)
-        created._message_log_batch(
-            bodies={handoff.id: handoff._creation_message() for handoff in created}
-        )
         created.filtered(lambda handoff: handoff.lead_id.id in with_files)._copy_lead_attachments()
         return created
 

@@ -56,14 +56,15 @@ class TestRequestPerformance(ServiceLinkCommon):
     def test_batch_create_query_budget(self):
         """1,000 requests, deadlines included: the ORM inserts by chunks of 100.
 
-        88 queries with this addon alone, 93 with the other CRM addons installed.
+        90 queries with this addon alone (88 before the agreed service level of
+        the customers' accepted handoffs was looked up: two queries per batch).
         """
         Request = self.env["crm.service.request"]
         self.count_queries(5)
         vals_list = self.vals_list(1000)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(svc_user=100):
+        with self.assertQueryCount(svc_user=90):
             Request.create(vals_list)
             self.env.flush_all()
 
@@ -143,17 +144,22 @@ class TestHandoffPerformance(ServiceLinkCommon):
     @warmup
     def test_win_query_budget(self):
         """Winning creates the handoff with its snapshot, contacts, products,
-        checklist and one chatter note: 49 queries with this addon alone (53
-        before the handoff was created in one go)."""
+        checklist: 44 queries with this addon alone (49 with a chatter note and
+        computed fields written after the insert, 53 before the handoff was
+        created in one go)."""
         lead, _order = self.new_opportunity()
-        with self.assertQueryCount(svc_salesman=self.budget(49)):
+        with self.assertQueryCount(svc_salesman=self.budget(44)):
             lead.action_set_won()
             self.env.flush_all()
         handoff = lead.sudo().service_handoff_ids
         self.assertEqual(len(handoff), 1)
         self.assertEqual(len(handoff.checklist_line_ids), 3)
         self.assertEqual(handoff.product_line_ids.product_id, self.product)
-        self.assertEqual(len(handoff.message_ids), 1)
+        # no chatter work on the win: no creation note, follower nor tracking
+        self.assertFalse(handoff.message_ids)
+        self.assertFalse(handoff.message_follower_ids)
+        self.assertEqual(handoff.completeness, 0.0)
+        self.assertEqual(handoff.checklist_line_ids.company_id, handoff.company_id)
 
     @users("svc_salesman")
     @warmup
