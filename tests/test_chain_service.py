@@ -1,0 +1,116 @@
+"""crm_service_link with the other two addons: the agreed service level of an
+accepted handoff governs the customer's requests, a deal born won gets its
+handoff, and the customer journey shows handoffs and requests once."""
+
+from odoo.fields import Command
+from odoo.tests import TransactionCase, new_test_user
+
+from odoo_case import repository_case
+
+
+@repository_case
+class TestChainService(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env, login="chain_svc_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.agent = new_test_user(
+            cls.env, login="chain_svc_agent", groups="crm_service_link.crm_service_link_group_user"
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="chain_svc_manager",
+            groups="crm_service_link.crm_service_link_group_manager,sales_team.group_sale_manager",
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Chain Service Ltd", "is_company": True, "email": "info@chainsvc.example"}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Taras Chain", "parent_id": cls.customer.id, "email": "taras@chainsvc.example"}
+        )
+        cls.other = cls.env["res.partner"].create({"name": "Other Chain", "is_company": True})
+        cls.env["crm.service.sla.policy"].search([]).active = False
+        cls.team = cls.env["crm.service.team"].create(
+            {
+                "name": "Chain service desk",
+                "sequence": 0,
+                "member_ids": [Command.link(cls.agent.id)],
+            }
+        )
+        cls.generic = cls.env["crm.service.sla.policy"].create(
+            {"name": "Chain generic", "sequence": 1, "response_hours": 8, "resolution_hours": 40}
+        )
+        cls.agreed = cls.env["crm.service.sla.policy"].create(
+            {"name": "Chain agreed", "sequence": 50, "response_hours": 1, "resolution_hours": 8}
+        )
+        cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+
+    def born_won_lead(self):
+        return (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Chain service deal",
+                    "type": "opportunity",
+                    "partner_id": self.contact.id,
+                    "user_id": self.salesman.id,
+                    "stage_id": self.won_stage.id,
+                    "probability": 100,
+                }
+            )
+        )
+
+    def accept(self, handoff):
+        handoff.with_user(self.salesman).write({"sla_policy_id": self.agreed.id})
+        handoff.checklist_line_ids.filtered("required").write({"done": True})
+        handoff.with_user(self.salesman).action_submit()
+        handoff.with_user(self.agent).action_accept()
+
+    def test_born_won_deal_to_agreed_service_level(self):
+        lead = self.born_won_lead()
+        handoff = self.env["crm.service.handoff"].search([("lead_id", "=", lead.id)])
+        self.assertEqual(len(handoff), 1, "a deal born won gets exactly one handoff")
+        lead.action_set_won()
+        self.assertEqual(
+            self.env["crm.service.handoff"].search_count([("lead_id", "=", lead.id)]), 1
+        )
+        self.accept(handoff)
+        Request = self.env["crm.service.request"].with_user(self.agent)
+        requests = Request.create(
+            [
+                {"name": "Chain outage", "contact_id": self.contact.id, "team_id": self.team.id},
+                {"name": "Other outage", "partner_id": self.other.id, "team_id": self.team.id},
+            ]
+        )
+        mine, others = requests.sudo()
+        self.assertEqual(mine.sla_policy_id, self.agreed)
+        self.assertEqual(mine.handoff_id, handoff)
+        self.assertEqual(others.sla_policy_id, self.generic)
+        self.assertFalse(others.handoff_id)
+
+    def test_journey_shows_handoffs_and_requests_once(self):
+        lead = self.born_won_lead()
+        handoff = lead.sudo().service_handoff_ids
+        self.accept(handoff)
+        request = (
+            self.env["crm.service.request"]
+            .with_user(self.agent)
+            .create({"name": "Chain journey", "contact_id": self.contact.id})
+        )
+        partner = self.customer.with_user(self.manager)
+        events = partner._customer_journey_events()
+        keys = [event["key"] for event in events]
+        for code in ("handoff_created", "handoff_submitted", "handoff_accepted"):
+            self.assertIn(("crm.service.handoff", handoff.id, code), keys)
+        self.assertIn(("crm.service.request", request.id, "request"), keys)
+        # every installed addon emits the opportunity's events: the tab lists them once
+        self.assertGreater(keys.count(("crm.lead", lead.id, "won")), 1)
+        html = str(partner.customer_journey_html)
+        self.assertEqual(html.count(f'href="/odoo/crm.lead/{lead.id}"'), 2)  # created, won
+        self.assertEqual(html.count(f'href="/odoo/crm.service.request/{request.id}"'), 1)
+        self.assertEqual(html.count(f'href="/odoo/crm.service.handoff/{handoff.id}"'), 3)
+        arch = self.env["res.partner"].get_view(view_type="form")["arch"]
+        self.assertEqual(arch.count('name="customer_journey"'), 1)
