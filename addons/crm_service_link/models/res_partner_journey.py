@@ -120,7 +120,7 @@ class ResPartner(models.Model):
         events = []
         for lead in leads:
             revenue = self.env._(
-                "Expected revenue %(amount)s", amount=f"{lead.expected_revenue:,.2f}"
+                "Expected revenue %(amount)s", amount=format(lead.expected_revenue, ",.2f")
             )
             outcomes = [("created", lead.create_date)]
             if lead.active and lead.probability >= 100 and lead.date_closed:
