@@ -4,6 +4,8 @@ Usage: .venv/bin/python setup/screenshots.py [--url http://localhost:8069]
        [--db crm_demo] [--out docs/screenshots]
 
 Logs in as admin, opens each page below in headless Chromium and saves a PNG.
+A page is (name, path, what to wait for, what to click first); "{xmlid}" in a
+path is replaced by the id of that record.
 """
 
 import argparse
@@ -18,13 +20,31 @@ import time
 import requests
 import websocket
 
+VIEW = ".o_view_controller .o_content"
 PAGES = [
-    ("keyaccount-pareto", "/odoo/action-crm_keyaccount.res_partner_action_keyaccount_pareto"),
-    ("keyaccount-list", "/odoo/action-crm_keyaccount.res_partner_action_keyaccount"),
-    ("campaign-roi", "/odoo/action-crm_campaign_roi.crm_campaign_roi_report_action"),
-    ("campaigns", "/odoo/action-crm_campaign_roi.utm_campaign_action"),
-    ("service-requests", "/odoo/action-crm_service_link.crm_service_request_action"),
-    ("service-handoffs", "/odoo/action-crm_service_link.crm_service_handoff_action"),
+    (
+        "keyaccount-dashboard",
+        "/odoo/action-crm_keyaccount.crm_keyaccount_dashboard_action",
+        ".o_keyaccount_pareto_chart",
+        None,
+    ),
+    (
+        "customer-journey",
+        "/odoo/res.partner/{crm_keyaccount.res_partner_customer_01_demo}",
+        ".o_form_view",
+        ".o_notebook a[name='customer_journey']",
+    ),
+    (
+        "keyaccount-pareto",
+        "/odoo/action-crm_keyaccount.res_partner_action_keyaccount_pareto",
+        VIEW,
+        None,
+    ),
+    ("keyaccount-list", "/odoo/action-crm_keyaccount.res_partner_action_keyaccount", VIEW, None),
+    ("campaign-roi", "/odoo/action-crm_campaign_roi.crm_campaign_roi_report_action", VIEW, None),
+    ("campaigns", "/odoo/action-crm_campaign_roi.utm_campaign_action", VIEW, None),
+    ("service-requests", "/odoo/action-crm_service_link.crm_service_request_action", VIEW, None),
+    ("service-handoffs", "/odoo/action-crm_service_link.crm_service_handoff_action", VIEW, None),
 ]
 
 
@@ -38,6 +58,34 @@ def cdp(ws, method, **params):
         reply = json.loads(ws.recv())
         if reply.get("id") == msg_id:
             return reply.get("result", {})
+
+
+def wait_for(ws, selector):
+    for _ in range(120):  # the first page also builds the assets
+        time.sleep(0.5)
+        found = cdp(ws, "Runtime.evaluate", expression=f"!!document.querySelector({selector!r})")
+        if found.get("result", {}).get("value"):
+            return
+
+
+def resolve_xmlids(session, url, path):
+    """Replace each {module.name} of path by the id of that record."""
+    while "{" in path:
+        xmlid = path[path.index("{") + 1 : path.index("}")]
+        reply = session.post(
+            f"{url}/web/dataset/call_kw",
+            json={
+                "params": {
+                    "model": "ir.model.data",
+                    "method": "check_object_reference",
+                    "args": xmlid.split("."),
+                    "kwargs": {},
+                }
+            },
+            timeout=30,
+        ).json()
+        path = path.replace("{" + xmlid + "}", str(reply["result"][1]))
+    return path
 
 
 def main():
@@ -90,17 +138,12 @@ def main():
         host = args.url.split("//", 1)[1].split(":", 1)[0].split("/", 1)[0]
         cdp(ws, "Network.enable")
         cdp(ws, "Network.setCookie", name="session_id", value=sid, domain=host, path="/")
-        for name, path in PAGES:
-            cdp(ws, "Page.navigate", url=args.url + path)
-            for _ in range(120):  # the first page also builds the assets
-                time.sleep(0.5)
-                found = cdp(
-                    ws,
-                    "Runtime.evaluate",
-                    expression="!!document.querySelector('.o_view_controller .o_content')",
-                )
-                if found.get("result", {}).get("value"):
-                    break
+        for name, path, ready, click in PAGES:
+            cdp(ws, "Page.navigate", url=args.url + resolve_xmlids(session, args.url, path))
+            wait_for(ws, ready)
+            if click:
+                wait_for(ws, click)
+                cdp(ws, "Runtime.evaluate", expression=f"document.querySelector({click!r}).click()")
             time.sleep(2)
             shot = cdp(ws, "Page.captureScreenshot", format="png")
             target = os.path.join(args.out, f"{name}.png")
