@@ -22,12 +22,15 @@ class CrmLead(models.Model):
         self._campaign_roi_close_born_won(vals_list, now)
         leads = super().create(vals_list)
         won = leads.filtered(lambda lead: lead._campaign_roi_is_won())
+        won_ids = set(won.ids)
         self.env["crm.campaign.touch"]._capture(
             leads,
             lambda lead: "opportunity" if lead.type == "opportunity" else "lead",
             "self",
             new=True,
-            touch_date=lambda lead: min(lead.date_closed or now, now) if lead in won else now,
+            touch_date=lambda lead: (
+                min(lead.date_closed or now, now) if lead.id in won_ids else now
+            ),
         )
         self.env["crm.campaign.attribution"]._refresh_leads(won)
         return leads

@@ -160,3 +160,19 @@ class TestCoreFlowQueries(CampaignRoiCommon):
 
         create(2)
         self.assertEqual(create(3), create(12))
+
+    @users("roi_salesman")
+    def test_win_does_not_flush_the_lead(self):
+        """The lines of a win are computed from the lead just written: the
+        engine does not force the lead's UPDATE before its own statements."""
+        lead = self._opportunity()
+        self.env.flush_all()
+        queries = []
+        with contextmanager(self._patchExecute)(queries, False):
+            lead.action_set_won()
+        self.assertFalse(
+            [query for query in queries if query.lstrip().startswith('UPDATE "crm_lead"')],
+            "the lead is written at the next flush, not by the engine",
+        )
+        self.assertEqual(sum(self._lines(lead, "linear").mapped("amount")), 1000.0)
+        self.assertEqual(set(self._lines(lead).mapped("conversion_date")), {lead.date_closed})
