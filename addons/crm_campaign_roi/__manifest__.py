@@ -22,6 +22,7 @@
         "views/res_config_settings_views.xml",
         "wizards/crm_campaign_roi_config_views.xml",
         "views/crm_campaign_roi_menus.xml",
+        "views/crm_campaign_markov_views.xml",
         "data/ir_cron_data.xml",
     ],
     "demo": [

@@ -12,3 +12,7 @@ from . import res_partner
 from . import res_partner_journey
 from . import sale_order
 from . import account_move
+from . import res_company_markov
+from . import crm_campaign_markov_effect
+from . import crm_campaign_attribution_markov
+from . import utm_campaign_markov

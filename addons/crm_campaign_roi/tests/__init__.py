@@ -16,3 +16,4 @@ from . import test_reporting_currency
 from . import test_journey
 from . import test_markov
 from . import test_lift
+from . import test_markov_model
