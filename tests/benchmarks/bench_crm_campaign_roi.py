@@ -10,10 +10,12 @@ plain SQL inserts, then times:
    (the baseline of the targets: the lines must be stored, with the table's
    foreign keys and indexes);
 2. ``crm.campaign.attribution._recompute_all`` restricted to ``linear``;
-3. ``_recompute_all`` for all nine models (what a settings change runs).
+3. ``_recompute_all`` for the nine rule-based models;
+4. ``_recompute_all`` restricted to ``markov`` (journeys with their null
+   ends, removal effects, stored effects and lines), in the same run.
 
 It prints the times and the ratios to the baseline (targets: <= 3 for linear,
-<= 10 for all nine models).
+<= 10 for all nine models) and Markov over linear (target: <= 2).
 
 Run it against a throwaway database with the addon installed, e.g.::
 
@@ -23,7 +25,7 @@ Run it against a throwaway database with the addon installed, e.g.::
         [--scale small|full] [--config .local/odoo-test.conf]
 
 ``full`` is 20,000 won conversions over 1,000,000 touches and 500 campaigns;
-``small`` is a tenth of that. Nothing is committed.
+``small`` is a tenth of that (50 campaigns). Nothing is committed.
 """
 
 import argparse
@@ -32,7 +34,7 @@ import sys
 import time
 
 SCALES = {
-    "small": {"conversions": 2_000, "touches": 100_000, "campaigns": 500, "partners": 5_000},
+    "small": {"conversions": 2_000, "touches": 100_000, "campaigns": 50, "partners": 5_000},
     "full": {"conversions": 20_000, "touches": 1_000_000, "campaigns": 500, "partners": 50_000},
 }
 
@@ -199,6 +201,8 @@ def main():
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.db])
     scale = SCALES[args.scale]
     registry = Registry(args.db)
+    from odoo.addons.crm_campaign_roi.tools.attribution import MODELS
+
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         try:
@@ -224,10 +228,23 @@ def main():
                 lambda: Attribution._recompute_all(company, models=("linear",)),
             )
             everything = timed(
-                "full recompute, all nine models", lambda: Attribution._recompute_all(company)
+                "full recompute, all nine models",
+                lambda: Attribution._recompute_all(company, models=MODELS),
             )
+            markov = timed(
+                "full recompute, markov model",
+                lambda: Attribution._recompute_all(company, models=("markov",)),
+            )
+            env.cr.execute(
+                "SELECT count(*), bool_and(sufficient) FROM crm_campaign_markov_effect "
+                "WHERE company_id = %s",
+                [company.id],
+            )
+            channels, sufficient = env.cr.fetchone()
+            print(f"markov: {channels} channels, enough data: {sufficient}")
             print(f"ratio linear / plain insert:     {linear / base:6.2f}   (target <= 3)")
             print(f"ratio all nine / plain insert:   {everything / base:6.2f}   (target <= 10)")
+            print(f"ratio markov / linear:           {markov / linear:6.2f}   (target <= 2)")
             print(f"ratio linear / plain compute:    {linear / compute:6.2f}")
             print(f"ratio all nine / plain compute:  {everything / compute:6.2f}")
         finally:
