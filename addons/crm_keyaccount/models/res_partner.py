@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools import keyaccount as ka
 from .crm_keyaccount_assessment import HEALTH_TRENDS
@@ -207,6 +208,16 @@ class ResPartner(models.Model):
                         records=records._description,
                     )
                 )
+
+    def unlink(self):
+        partner_ids = self.ids
+        result = super().unlink()
+        # the figures have no foreign key to cascade (see crm_keyaccount_figure.py)
+        self.env.cr.execute(
+            SQL("DELETE FROM crm_keyaccount_figure WHERE partner_id = ANY(%s)", partner_ids)
+        )
+        self.env["crm.keyaccount.figure"].invalidate_model()
+        return result
 
     def _keyaccount_check_manager_fields(self, vals):
         """Only key-account managers set the title, the manager and the market
