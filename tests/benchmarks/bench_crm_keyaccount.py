@@ -24,9 +24,9 @@ the service criterion a weight of 20: the ranking then reads the service
 figures (``_keyaccount_service_figures``) as well, and the baseline query
 computes the same SLA compliance and complaint count per customer.
 
-The figures table (``crm_keyaccount_figure``) is an ordinary ORM table with
-foreign keys to the partner and the company: the "first" step, which inserts
-a row per customer, includes their checks.
+The "first" step inserts a row per customer into ``crm_keyaccount_figure``:
+it is the step that foreign keys on that table would slow down (see the
+docstring of ``crm_keyaccount_figure.py`` for the figures with and without).
 
 Each invoice is one ``account_move`` row (``amount_untaxed_signed`` is what
 both the recompute and the baseline read); the journal items themselves are
