@@ -191,6 +191,8 @@ class CrmCampaignAttribution(models.Model):
             for company, e in effects.items()
             for channel, effect in e.items()
         ]
+        if not keys:
+            return 0
         companies, channels, values = (list(column) for column in zip(*keys, strict=True))
         self.env.cr.execute(
             SQL(

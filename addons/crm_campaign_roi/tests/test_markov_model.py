@@ -3,7 +3,8 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from ..tools import markov_matrix
@@ -313,3 +314,53 @@ class TestMarkovUi(HttpCase):
         )
         lead.action_set_won()
         self.start_tour("/odoo", "crm_campaign_roi_markov_tour", login="admin")
+
+
+@tagged("post_install", "-at_install")
+class TestMarkovRpc(HttpCase):
+    """An integration cannot forge the Markov engine data over JSON-RPC."""
+
+    def _call(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    @mute_logger("odoo.http")
+    def test_forged_engine_context_over_rpc(self):
+        company = self.env.ref("base.main_company")
+        new_test_user(
+            self.env,
+            login="roi_markov_admin",
+            password="roi_markov_admin",
+            groups="base.group_system,crm_campaign_roi.crm_campaign_roi_group_manager",
+            company_id=company.id,
+        )
+        self.authenticate("roi_markov_admin", "roi_markov_admin")
+        context = {"context": {"campaign_roi_engine": True}}
+        with self.assertRaises(JsonRpcException) as error:
+            self._call(
+                "crm.campaign.markov.effect",
+                "create",
+                [{"company_id": company.id, "channel_type": "campaign", "channel_key": 1}],
+                context,
+            )
+        self.assertIn("AccessError", str(error.exception))
+        with self.assertRaises(JsonRpcException):
+            self._call(
+                "res.company",
+                "write",
+                [[company.id], {"campaign_roi_markov_computed": True}],
+                context,
+            )
+        with self.assertRaises(JsonRpcException) as error:
+            self._call(
+                "res.company", "write", [[company.id], {"campaign_roi_markov_order": 7}], context
+            )
+        self.assertIn("ValidationError", str(error.exception))
+        self.assertFalse(
+            self.env["crm.campaign.markov.effect"].sudo().search([("channel_key", "=", 1)])
+        )
+        company.invalidate_recordset()
+        self.assertFalse(company.campaign_roi_markov_computed)
+        self.assertEqual(company.campaign_roi_markov_order, 1)
