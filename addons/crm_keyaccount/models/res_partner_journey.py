@@ -115,7 +115,7 @@ class ResPartner(models.Model):
         }
         for lead in leads:
             revenue = self.env._(
-                "Expected revenue %(amount)s", amount=f"{lead.expected_revenue:,.2f}"
+                "Expected revenue %(amount)s", amount=format(lead.expected_revenue, ",.2f")
             )
             outcomes = [("created", lead.create_date)]
             if lead.active and lead.probability >= 100 and lead.date_closed:
@@ -153,7 +153,7 @@ class ResPartner(models.Model):
                 "name": assessment.name,
                 "detail": self.env._(
                     "Health score %(score)s (%(trend)s)",
-                    score=f"{assessment.health_score:.0f}",
+                    score=format(assessment.health_score, ".0f"),
                     trend=trends.get(assessment.trend, ""),
                 ),
                 "model": "crm.keyaccount.assessment",
