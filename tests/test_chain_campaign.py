@@ -176,3 +176,130 @@ class TestMailingTouches(MockEmail, TransactionCase):
             )
             self.env.flush_all()
         self.assertEqual(len(self._touches(traces)), 2)
+
+
+@repository_case
+class TestCampaignChain(MockEmail, TransactionCase):
+    """Deals born won and the customer journey with the three addons."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.write({"campaign_roi_conversion": "lead_won", "campaign_roi_dedup": "none"})
+        cls.campaign = cls.env["utm.campaign"].create({"name": "Chain born-won campaign"})
+        cls.stage_won = cls.env["crm.stage"].create(
+            {"name": "Chain won", "sequence": 90, "is_won": True}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Chain Born Won", "is_company": True, "email": "born@won.example"}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Petro Born", "parent_id": cls.customer.id, "email": "petro@won.example"}
+        )
+
+    def _lines(self, lead):
+        return self.env["crm.campaign.attribution"].search(
+            [("conversion_model", "=", "crm.lead"), ("conversion_id", "=", lead.id)]
+        )
+
+    def _handoff(self, lead):
+        return self.env["crm.service.handoff"].search([("lead_id", "=", lead.id)])
+
+    def test_born_won_gets_handoff_and_conversion(self):
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Chain born won {index}",
+                    "type": "opportunity",
+                    "partner_id": self.contact.id,
+                    "campaign_id": self.campaign.id,
+                    "expected_revenue": 1200.0,
+                    "stage_id": self.stage_won.id,
+                }
+                for index in range(2)
+            ]
+        )
+        for lead in leads:
+            self.assertEqual(len(self._handoff(lead)), 1)
+            lines = self._lines(lead).filtered(lambda line: line.attribution_model == "linear")
+            self.assertTrue(lines)
+            self.assertEqual(sum(lines.mapped("amount")), 1200.0)
+            self.assertEqual(set(lines.mapped("conversion_date")), {lead.date_closed})
+        # imported as won (probability 100 and a won stage)
+        result = self.env["crm.lead"].load(
+            [
+                "name",
+                "type",
+                "partner_id/.id",
+                "campaign_id/.id",
+                "expected_revenue",
+                "probability",
+                "stage_id/.id",
+            ],
+            [
+                [
+                    "Chain imported",
+                    "opportunity",
+                    str(self.contact.id),
+                    str(self.campaign.id),
+                    "900",
+                    "100",
+                    str(self.stage_won.id),
+                ]
+            ],
+        )
+        self.assertFalse(result["messages"])
+        imported = self.env["crm.lead"].browse(result["ids"])
+        self.assertEqual(len(self._handoff(imported)), 1)
+        self.assertEqual(
+            sum(
+                self._lines(imported)
+                .filtered(lambda line: line.attribution_model == "linear")
+                .mapped("amount")
+            ),
+            900.0,
+        )
+
+    def test_mailing_touches_in_the_journey(self):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Chain journey deal",
+                "type": "opportunity",
+                "partner_id": self.contact.id,
+                "expected_revenue": 500.0,
+            }
+        )
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Chain journey offer",
+                "body_html": "<p>Hello</p>",
+                "email_from": "marketing@example.com",
+                "mailing_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "mailing_domain": repr([("id", "=", lead.id)]),
+                "campaign_id": self.campaign.id,
+            }
+        )
+        with self.mock_mail_gateway(mail_unlink_sent=False):
+            mailing.action_send_mail()
+        mailing.mailing_trace_ids.set_opened()
+        Touch = self.env["crm.campaign.touch"]
+        self.assertEqual(Touch._cron_capture_mailing_traces(), 2)
+        lead.write({"stage_id": self.stage_won.id})
+        self.assertEqual(len(self._handoff(lead)), 1)
+        touches = Touch.search([("res_model", "=", "mailing.trace")]).filtered(
+            lambda touch: touch.lead_id == lead
+        )
+        self.assertEqual(sorted(touches.mapped("touch_type")), ["mail_open", "mail_sent"])
+        self.assertEqual(self._lines(lead).touch_id, touches)
+
+        events = self.customer._customer_journey_events()
+        keys = {event["key"] for event in events}
+        for touch in touches:
+            self.assertIn(("crm.campaign.touch", touch.id, "touch"), keys)
+        self.assertIn(("crm.lead", lead.id, "created"), keys)
+        self.assertIn(("crm.lead", lead.id, "won"), keys)
+        self.assertTrue(any(key[0] == "crm.service.handoff" for key in keys))
+        html = str(self.customer.customer_journey_html)
+        self.assertEqual(html.count(f'href="/odoo/crm.lead/{lead.id}"'), 2)
+        arch = self.customer.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertEqual(arch.count('name="customer_journey"'), 1)
