@@ -57,6 +57,9 @@ def build_database(args, db, modules):
         if args.reuse:
             print(f"reusing {db}", flush=True)
             return
+        # The test configuration hides the database manager (list_db = False),
+        # which also blocks dropping; this throwaway script may drop its own.
+        odoo.tools.config["list_db"] = True
         odoo.service.db.exp_drop(db)
     print(f"building {db} with {modules}...", flush=True)
     subprocess.run(
