@@ -32,7 +32,7 @@ class TestPotIsFresh(TransactionCase):
 
     def _live_terms(self, addon):
         module = self.env["ir.module.module"].search([("name", "=", addon)])
-        closure = {addon} | set(module.upstream_dependencies(exclude_states=()).mapped("name"))
+        closure = {addon} | set(module.upstream_dependencies().mapped("name"))
         own, foreign = set(), set()
         for row in TranslationModuleReader(self.env.cr, modules=[addon]):
             if row[0] == addon:
