@@ -30,7 +30,7 @@ PAGES = [
     ),
     (
         "customer-journey",
-        "/odoo/res.partner/{crm_keyaccount.res_partner_customer_01_demo}",
+        "/odoo/res.partner/{base.res_partner_2}",
         ".o_form_view",
         ".o_notebook a[name='customer_journey']",
     ),
