@@ -199,6 +199,17 @@ class TestKeyaccountServiceFigures(ServiceFiguresCommon):
         self.assertGreater(moved[self.gamma], moved[self.beta])
         self.assertLess(scores[self.gamma], scores[self.beta])
 
+    def test_dashboard_shows_the_key_accounts_sla_compliance(self):
+        title = self.env.ref("crm_keyaccount.crm_keyaccount_title_key")
+        (self.alpha | self.gamma).write({"keyaccount_title_id": title.id})
+        self._rank()
+        dashboard = self.env["crm.keyaccount.dashboard"].with_user(self.ka_manager)
+        figures = {f["key"]: f["value"] for f in dashboard.get_dashboard_data()["figures"]}
+        # alpha: 2 of its 4 decided targets on time, gamma: 2 of 2; beta is no key account
+        self.assertEqual(figures["sla"], "66.7 %")
+        action = dashboard.get_dashboard_action("sla")
+        self.assertEqual(self.env["res.partner"].search(action["domain"]), self.alpha | self.gamma)
+
     def test_complaints_shown_as_evidence(self):
         question = self.env.ref("crm_keyaccount.crm_keyaccount_question_annoy")
         question.evidence = "complaints"
