@@ -1,3 +1,4 @@
+from . import crm_campaign_engine_mixin
 from . import res_company
 from . import res_config_settings
 from . import utm_campaign

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL, groupby
 
 from ..tools.attribution import MODELS, model_weights, split_amount
@@ -52,6 +51,7 @@ SOURCE_FIELDS = {
 
 class CrmCampaignAttribution(models.Model):
     _name = "crm.campaign.attribution"
+    _inherit = ["crm.campaign.engine.mixin"]
     _description = "Campaign Attribution Line"
     _order = "conversion_date desc, conversion_id desc, attribution_model, touch_date, id"
     _rec_name = "campaign_id"
@@ -97,28 +97,12 @@ class CrmCampaignAttribution(models.Model):
         ),
     ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_engine()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_engine()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_by_engine(self):
-        self._check_engine()
-
-    def _check_engine(self):
+    def _engine_only_message(self):
         """Attribution lines are written by the engine only (in SQL or as sudo)."""
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "Attribution lines are computed from the touches and conversions; "
-                    "they cannot be created, changed or deleted by hand."
-                )
-            )
+        return self.env._(
+            "Attribution lines are computed from the touches and conversions; "
+            "they cannot be created, changed or deleted by hand."
+        )
 
     # ------------------------------------------------------------------
     # Engine

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 from .res_company_markov import MARKOV_CHANNEL_SELECTION, MARKOV_MIN_CHANNEL_JOURNEYS
 
@@ -11,6 +10,7 @@ class CrmCampaignMarkovEffect(models.Model):
     these effects."""
 
     _name = "crm.campaign.markov.effect"
+    _inherit = ["crm.campaign.engine.mixin"]
     _description = "Markov Removal Effect"
     _order = "company_id, removal_effect desc, id"
     _rec_name = "channel_name"
@@ -38,28 +38,12 @@ class CrmCampaignMarkovEffect(models.Model):
         ),
     ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_engine()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_engine()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_by_engine(self):
-        self._check_engine()
-
-    def _check_engine(self):
+    def _engine_only_message(self):
         """Removal effects are written by the attribution engine only (as sudo)."""
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "Markov removal effects are computed from the customer journeys; "
-                    "they cannot be created, changed or deleted by hand."
-                )
-            )
+        return self.env._(
+            "Markov removal effects are computed from the customer journeys; "
+            "they cannot be created, changed or deleted by hand."
+        )
 
     @api.model
     def _markov_verdicts(self, companies):
