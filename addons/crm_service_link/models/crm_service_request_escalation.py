@@ -1,8 +1,14 @@
+from bisect import bisect_right
+from datetime import timedelta, timezone
+
 from odoo import api, fields, models
 
 from ..tools.integrity import as_system
 
 ESCALATION_TEMPLATE = "crm_service_link.mail_template_service_sla_escalation"
+ESCALATION_CRON = "crm_service_link.ir_cron_service_sla_escalation"
+# How far ahead the next working start of a team is looked for (long holidays).
+WAKE_HORIZON_DAYS = (8, 60)
 # target name -> (hours field on the policy, date that reaches the target)
 TARGETS = {
     "response": ("response_hours", "first_response_date"),
@@ -33,19 +39,51 @@ class CrmServiceRequestEscalation(models.AbstractModel):
         """Warn and escalate to the team managers; each mark acts once.
 
         Idempotent: a request is marked when its warning or breach is handled,
-        and marked requests are skipped. Ends by scheduling the next run at the
-        next warning or deadline.
+        and marked requests are skipped. Outside the team's working time nobody can act:
+        the request waits, unmarked, and the job is triggered again at the next
+        working start (the deadlines do not move, only the e-mail waits). Ends
+        by scheduling the next run at the next warning, deadline or wake-up.
         """
         now = fields.Datetime.now()
+        wake_at = []
+        starts = {}
         for target in TARGETS:
             # a breach found with its warning still pending escalates once, without warning
             for level in ("escalated", "warned"):
                 requests = self.search(self._sla_escalation_domain(target, level, now))
-                if requests:
-                    requests._sla_escalate(target, level)
+                ready, later = requests._sla_split_by_working_time(now, starts)
+                wake_at += later
+                if ready:
+                    ready._sla_escalate(target, level)
                     # sudo: the marks are the engine's own (the job runs as the system).
-                    as_system(requests).write({f"{target}_warned": True, f"{target}_{level}": True})
-        self._sla_schedule_job()
+                    as_system(ready).write({f"{target}_warned": True, f"{target}_{level}": True})
+        self._sla_schedule_job(wake_at)
+
+    def _sla_acting_calendar(self):
+        """When the team can act on the request: the team's working hours,
+        else those the targets count in (policy, company)."""
+        self.ensure_one()
+        return self.team_id.resource_calendar_id or self._sla_calendar()
+
+    def _sla_split_by_working_time(self, now, starts):
+        """(requests someone can act on now, next working starts of the others).
+
+        ``starts`` caches the next working start (naive UTC, ``now`` when
+        working) per calendar for the run. One schedule per calendar, in its
+        own time zone, with its holidays.
+        """
+        ready = self.browse()
+        later = []
+        for request in self:
+            calendar = request._sla_acting_calendar()
+            if calendar and calendar not in starts:
+                starts[calendar] = self._sla_next_working_start(calendar, now)
+            start = starts.get(calendar) if calendar else now
+            if start is None or start <= now:
+                ready |= request
+            else:
+                later.append(start)
+        return ready, later
 
     def _sla_escalate(self, target, level):
         """One activity per request and one e-mail per team manager, from the
@@ -96,12 +134,13 @@ class CrmServiceRequestEscalation(models.AbstractModel):
         ]
 
     @api.model
-    def _sla_schedule_job(self):
-        """Trigger the escalation job at the next warning or deadline ahead."""
+    def _sla_schedule_job(self, wake_at=()):
+        """Trigger the escalation job at the next warning or deadline ahead,
+        or at the next working start of a team a warning waits for."""
         now = fields.Datetime.now()
         # sudo: only reads the next dates of every request to schedule the job.
         requests = self.sudo()
-        next_dates = []
+        next_dates = [moment for moment in wake_at if moment > now]
         for target in TARGETS:
             for level, date_field in (
                 ("warned", f"{target}_warning_date"),
@@ -114,7 +153,24 @@ class CrmServiceRequestEscalation(models.AbstractModel):
                 if found:
                     next_dates.append(found[date_field])
         if next_dates:
-            cron = self.env.ref("crm_service_link.ir_cron_service_sla_escalation", False)
+            cron = self.env.ref(ESCALATION_CRON, False)
             if cron:
                 # sudo: scheduling the system job is not a user action.
                 cron.sudo()._trigger(at=min(next_dates))
+
+    @api.model
+    def _sla_next_working_start(self, calendar, now):
+        """``now`` (naive UTC) when it falls in the calendar's working time,
+        else the start of its next working period; None when there is none
+        within the horizon (the e-mail then goes at once, never lost)."""
+        moment = now.replace(tzinfo=timezone.utc)
+        for days in WAKE_HORIZON_DAYS:
+            schedule = calendar._service_schedule(
+                moment - timedelta(days=1), moment + timedelta(days=days)
+            )
+            index = bisect_right(schedule.begins, moment) - 1
+            if index >= 0 and moment < schedule.ends[index]:
+                return now
+            if index + 1 < len(schedule.begins):
+                return schedule.begins[index + 1].replace(tzinfo=None)
+        return None

@@ -17,3 +17,4 @@ from . import test_agreed_service_level
 from . import test_born_won
 from . import test_sla_glance
 from . import test_journey
+from . import test_escalation_hours
