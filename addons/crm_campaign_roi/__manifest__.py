@@ -20,6 +20,7 @@
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_campaign_holdout_views.xml",
         "wizards/crm_campaign_roi_config_views.xml",
         "views/crm_campaign_roi_menus.xml",
         "views/crm_campaign_markov_views.xml",

@@ -1,5 +1,6 @@
 from . import crm_campaign_engine_mixin
 from . import res_company
+from . import res_company_holdout
 from . import res_config_settings
 from . import utm_campaign
 from . import utm_campaign_cost
@@ -17,3 +18,9 @@ from . import res_company_markov
 from . import crm_campaign_markov_effect
 from . import crm_campaign_attribution_markov
 from . import utm_campaign_markov
+from . import crm_campaign_lift_mixin
+from . import crm_campaign_holdout
+from . import crm_campaign_holdout_member
+from . import crm_campaign_holdout_lift
+from . import crm_campaign_holdout_mailing
+from . import utm_campaign_holdout

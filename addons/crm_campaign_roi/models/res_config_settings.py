@@ -59,6 +59,9 @@ class ResConfigSettings(models.TransientModel):
         help="Every campaign figure is consolidated over your companies in this currency "
         "(a setting of the main company).",
     )
+    campaign_roi_control_percent = fields.Float(
+        related="company_id.campaign_roi_control_percent", readonly=False
+    )
 
     def set_values(self):
         res = super().set_values()

@@ -17,3 +17,4 @@ from . import test_journey
 from . import test_markov
 from . import test_lift
 from . import test_markov_model
+from . import test_holdout
