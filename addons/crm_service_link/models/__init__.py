@@ -5,11 +5,13 @@ from . import res_config_settings
 from . import crm_service_stage
 from . import crm_service_team
 from . import crm_service_sla_policy
+from . import crm_service_sla_policy_risk
 from . import crm_service_request_escalation
 from . import crm_service_request
 from . import crm_service_request_sla
 from . import crm_service_request_rating
 from . import crm_service_request_glance
+from . import crm_service_request_risk
 from . import crm_service_handoff
 from . import crm_service_handoff_snapshot
 from . import crm_service_handoff_line

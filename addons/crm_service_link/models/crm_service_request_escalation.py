@@ -39,7 +39,9 @@ class CrmServiceRequestEscalation(models.AbstractModel):
         """Warn and escalate to the team managers; each mark acts once.
 
         Idempotent: a request is marked when its warning or breach is handled,
-        and marked requests are skipped. Outside the team's working time nobody can act:
+        and marked requests are skipped. A warning holds when the share of the
+        target is used (warning date) or when the breach risk reached the
+        policy's warning risk. Outside the team's working time nobody can act:
         the request waits, unmarked, and the job is triggered again at the next
         working start (the deadlines do not move, only the e-mail waits). Ends
         by scheduling the next run at the next warning, deadline or wake-up.
@@ -50,7 +52,11 @@ class CrmServiceRequestEscalation(models.AbstractModel):
         for target in TARGETS:
             # a breach found with its warning still pending escalates once, without warning
             for level in ("escalated", "warned"):
-                requests = self.search(self._sla_escalation_domain(target, level, now))
+                domain = self._sla_escalation_domain(target, level, now)
+                if level == "warned":
+                    *running, reached = domain
+                    domain = [*running, "|", reached, (f"{target}_risk_alert", "=", True)]
+                requests = self.search(domain)
                 ready, later = requests._sla_split_by_working_time(now, starts)
                 wake_at += later
                 if ready:

@@ -18,3 +18,4 @@ from . import test_born_won
 from . import test_sla_glance
 from . import test_journey
 from . import test_escalation_hours
+from . import test_breach_risk
