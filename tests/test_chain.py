@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo_case import repository_case
+from odoo_case import after_commit, repository_case
 
 
 @repository_case
@@ -72,6 +72,7 @@ class TestSalesToServiceChain(TransactionCase):
 
         with freeze_time("2026-04-15 10:00:00"):
             lead.with_user(self.salesman).action_set_won()
+            after_commit(self.env)
 
         lines = self.env["crm.campaign.attribution"].search(
             [("lead_id", "=", lead.id), ("attribution_model", "=", "linear")]

@@ -11,7 +11,7 @@ from odoo.tools import SQL, mute_logger
 
 from odoo.addons.mail.tests.common import MockEmail
 
-from odoo_case import repository_case
+from odoo_case import after_commit, repository_case
 
 MAILING_EVENTS = ["mail_sent", "mail_open", "mail_click", "mail_reply"]
 
@@ -219,6 +219,7 @@ class TestCampaignChain(MockEmail, TransactionCase):
                 for index in range(2)
             ]
         )
+        after_commit(self.env)
         for lead in leads:
             self.assertEqual(len(self._handoff(lead)), 1)
             lines = self._lines(lead).filtered(lambda line: line.attribution_model == "linear")
@@ -250,6 +251,7 @@ class TestCampaignChain(MockEmail, TransactionCase):
         )
         self.assertFalse(result["messages"])
         imported = self.env["crm.lead"].browse(result["ids"])
+        after_commit(self.env)
         self.assertEqual(len(self._handoff(imported)), 1)
         self.assertEqual(
             sum(
@@ -285,6 +287,7 @@ class TestCampaignChain(MockEmail, TransactionCase):
         Touch = self.env["crm.campaign.touch"]
         self.assertEqual(Touch._cron_capture_mailing_traces(), 2)
         lead.write({"stage_id": self.stage_won.id})
+        after_commit(self.env)
         self.assertEqual(len(self._handoff(lead)), 1)
         touches = Touch.search([("res_model", "=", "mailing.trace")]).filtered(
             lambda touch: touch.lead_id == lead

@@ -10,7 +10,7 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
-from odoo_case import repository_case
+from odoo_case import after_commit, repository_case
 
 TODAY = "2026-06-30 12:00:00"  # window of 12 months: 2025-07-01 .. 2026-06-30
 
@@ -240,6 +240,7 @@ class TestKeyaccountJourneyChain(TransactionCase):
             }
         )
         cls.lead.action_set_won()
+        after_commit(cls.env)
         cls.request = cls.env["crm.service.request"].create(
             {"name": "Journey request", "partner_id": cls.customer.id}
         )

@@ -5,7 +5,7 @@ handoff, and the customer journey shows handoffs and requests once."""
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo_case import repository_case
+from odoo_case import after_commit, repository_case
 
 
 @repository_case
@@ -48,7 +48,7 @@ class TestChainService(TransactionCase):
         cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
 
     def born_won_lead(self):
-        return (
+        lead = (
             self.env["crm.lead"]
             .with_user(self.salesman)
             .create(
@@ -62,6 +62,8 @@ class TestChainService(TransactionCase):
                 }
             )
         )
+        after_commit(self.env)
+        return lead
 
     def accept(self, handoff):
         handoff.with_user(self.salesman).write({"sla_policy_id": self.agreed.id})
@@ -74,6 +76,7 @@ class TestChainService(TransactionCase):
         handoff = self.env["crm.service.handoff"].search([("lead_id", "=", lead.id)])
         self.assertEqual(len(handoff), 1, "a deal born won gets exactly one handoff")
         lead.action_set_won()
+        after_commit(self.env)
         self.assertEqual(
             self.env["crm.service.handoff"].search_count([("lead_id", "=", lead.id)]), 1
         )

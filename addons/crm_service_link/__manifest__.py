@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/crm_service_stage_data.xml",
         "data/ir_cron_data.xml",
+        "data/crm_service_handoff_cron.xml",
         "data/mail_template_data.xml",
         "data/crm_service_request_risk_data.xml",
         "views/crm_service_team_views.xml",

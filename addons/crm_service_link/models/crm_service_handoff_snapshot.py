@@ -53,6 +53,53 @@ class CrmServiceHandoff(models.Model):
         return created
 
     @api.model
+    def _create_pending(self, lead_ids):
+        """Make the handoffs of these opportunities that are marked as being
+        prepared (see ``crm.lead._service_mark_won``), and clear their mark.
+
+        Run right after the commit of their win, by the scheduled job for
+        those left, and when a user opens the handoff before either. The
+        marked rows are locked, skipping those another transaction is
+        handling, so a handoff is never made twice. The mark is a system
+        flag: it is cleared in SQL, without a write of the opportunity that
+        would touch its history or its write date.
+        """
+        Lead = self.env["crm.lead"]
+        Lead.flush_model(["service_handoff_pending"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM crm_lead
+                    WHERE id = ANY(%s) AND service_handoff_pending
+                    ORDER BY id FOR UPDATE SKIP LOCKED""",
+                list(lead_ids),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return self.browse()
+        leads = as_system(Lead.browse(ids)).with_context(active_test=False)
+        won = leads.filtered(
+            lambda lead: (
+                lead.active
+                and lead.stage_id.is_won
+                and (lead.company_id or self.env.company).service_handoff_trigger == "won"
+            )
+        )
+        created = self._create_from_leads(won)
+        self.env.cr.execute(
+            SQL("UPDATE crm_lead SET service_handoff_pending = FALSE WHERE id = ANY(%s)", ids)
+        )
+        leads.invalidate_recordset(["service_handoff_pending", "service_handoff_ids"])
+        return created
+
+    @api.model
+    def _cron_create_pending(self, limit=500):
+        """The handoffs that the step after a win's commit could not make."""
+        leads = self.env["crm.lead"].with_context(active_test=False)
+        ids = leads.search([("service_handoff_pending", "=", True)], limit=limit, order="id").ids
+        return self._create_pending(ids)
+
+    @api.model
     def _leads_state(self, leads):
         """(ids of the leads that have a handoff, ids of those that have files),
         in one query; the ORM's pending writes of both tables are flushed."""

@@ -19,3 +19,4 @@ from . import test_sla_glance
 from . import test_journey
 from . import test_escalation_hours
 from . import test_breach_risk
+from . import test_handoff_after_commit

@@ -176,7 +176,14 @@ class HandoffCommon(ServiceLinkCommon):
         """A won opportunity's handoff, as the system made it."""
         lead = self.make_lead(**lead_vals)
         lead.action_set_won()
+        self.after_commit()
         return lead.service_handoff_ids
+
+    @classmethod
+    def after_commit(cls):
+        """What follows a request's commit: the handoffs of the deals it won
+        (test cursors skip the post-commit steps; the job makes the same)."""
+        cls.env["crm.service.handoff"]._cron_create_pending()
 
     def submitted_handoff(self, **lead_vals):
         handoff = self.won_handoff(**lead_vals)

@@ -6,11 +6,15 @@ class TestBornWon(HandoffCommon):
 
     def test_created_won_gets_its_handoff(self):
         lead = self.make_lead(stage_id=self.won_stage.id)
+        self.assertTrue(lead.service_handoff_pending)
+        self.after_commit()
+        self.assertFalse(lead.service_handoff_pending)
         self.assertEqual(len(lead.service_handoff_ids), 1)
         handoff = lead.service_handoff_ids
         self.assertEqual(handoff.partner_id, self.customer)
         self.assertEqual(len(handoff.checklist_line_ids), 3)
         lead.action_set_won()
+        self.after_commit()
         self.assertEqual(lead.service_handoff_ids, handoff, "still one handoff")
 
     def test_imported_as_won_in_batch(self):
@@ -32,6 +36,7 @@ class TestBornWon(HandoffCommon):
                 ]
             )
         )
+        self.after_commit()
         handoffs = leads.sudo().service_handoff_ids
         self.assertEqual(len(handoffs), 2)
         self.assertEqual(handoffs.lead_id, leads[:2])

@@ -21,6 +21,7 @@ class TestHandoff(HandoffCommon):
         )
         with freeze_time("2026-03-02 10:00:00"):
             lead.with_user(self.user_salesman).action_set_won()
+            self.after_commit()
         handoff = lead.service_handoff_ids
         self.assertEqual(len(handoff), 1)
         self.assertEqual(handoff.state, "draft")
@@ -39,6 +40,7 @@ class TestHandoff(HandoffCommon):
         lead.action_set_lost()
         lead.toggle_active()
         lead.action_set_won()
+        self.after_commit()
         self.assertEqual(
             self.env["crm.service.handoff"].search_count([("lead_id", "=", lead.id)]), 1
         )
@@ -46,6 +48,7 @@ class TestHandoff(HandoffCommon):
     def test_second_handoff_refused(self):
         lead = self.make_lead()
         lead.action_set_won()
+        self.after_commit()
         Handoff = self.env["crm.service.handoff"]
         with self.assertRaises(ValidationError):
             Handoff.create({"name": "Again", "lead_id": lead.id})
@@ -58,6 +61,7 @@ class TestHandoff(HandoffCommon):
         )
         draft_lead = self.make_lead(name="Won by mistake")
         draft_lead.action_set_won()
+        self.after_commit()
         draft = draft_lead.service_handoff_ids
         self.assertEqual(draft.state, "draft")
         draft_lead.with_user(sales_manager).unlink()
@@ -65,6 +69,7 @@ class TestHandoff(HandoffCommon):
 
         lead = self.make_lead()
         lead.action_set_won()
+        self.after_commit()
         handoff = lead.service_handoff_ids
         self.fill(handoff)
         handoff.action_submit()
@@ -77,6 +82,7 @@ class TestHandoff(HandoffCommon):
         self.company.service_handoff_trigger = "sale"
         lead = self.make_lead()
         lead.action_set_won()
+        self.after_commit()
         self.assertFalse(lead.service_handoff_ids)
         order = self.env["sale.order"].create(
             {
@@ -91,6 +97,7 @@ class TestHandoff(HandoffCommon):
     def test_submit_lists_what_is_missing(self):
         lead = self.make_lead()
         lead.action_set_won()
+        self.after_commit()
         handoff = lead.service_handoff_ids.with_user(self.user_salesman)
         with self.assertRaises(UserError) as error:
             handoff.action_submit()
@@ -106,6 +113,7 @@ class TestHandoff(HandoffCommon):
         lead = self.make_lead()
         with freeze_time("2026-03-02 10:00:00"):
             lead.action_set_won()
+            self.after_commit()
         handoff = lead.service_handoff_ids
         as_sales = handoff.with_user(self.user_salesman)
         self.fill(as_sales)
@@ -136,6 +144,7 @@ class TestHandoff(HandoffCommon):
     def test_accept_requires_submitted(self):
         lead = self.make_lead()
         lead.action_set_won()
+        self.after_commit()
         handoff = lead.service_handoff_ids.with_user(self.user_service)
         with self.assertRaises(UserError):
             handoff.action_accept()
@@ -145,6 +154,7 @@ class TestHandoff(HandoffCommon):
     def test_snapshot_is_immutable(self):
         lead = self.make_lead()
         lead.action_set_won()
+        self.after_commit()
         handoff = lead.service_handoff_ids
         as_sales = handoff.with_user(self.user_salesman).with_context(service_handoff_snapshot=True)
         with self.assertRaises(UserError):
@@ -157,6 +167,7 @@ class TestHandoff(HandoffCommon):
     def test_return_wizard(self):
         lead = self.make_lead()
         lead.action_set_won()
+        self.after_commit()
         handoff = lead.service_handoff_ids
         self.fill(handoff)
         handoff.action_submit()
@@ -173,6 +184,7 @@ class TestHandoff(HandoffCommon):
     def test_won_without_customer(self):
         lead = self.make_lead(partner_id=False)
         lead.action_set_won()
+        self.after_commit()
         handoff = lead.service_handoff_ids
         self.assertEqual(len(handoff), 1)
         self.assertFalse(handoff.partner_id)

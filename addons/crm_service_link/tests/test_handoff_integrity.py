@@ -42,6 +42,7 @@ class TestHandoffSnapshot(HandoffCommon):
             }
         )
         cls.lead.action_set_won()
+        cls.after_commit()
         cls.handoff = cls.lead.service_handoff_ids
         cls.as_sales = cls.handoff.with_user(cls.user_salesman).with_context(**FORGED)
 

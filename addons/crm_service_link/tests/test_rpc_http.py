@@ -24,6 +24,7 @@ class TestIntegrationRpc(HttpCase, HandoffCommon):
             }
         )
         lead.action_set_won()
+        cls.after_commit()
         cls.handoff = lead.service_handoff_ids
         cls.request = cls.env["crm.service.request"].create(
             {"name": "Over RPC", "partner_id": cls.customer.id, "team_id": cls.team.id}

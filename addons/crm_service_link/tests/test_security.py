@@ -25,6 +25,7 @@ class TestPermissionMatrix(HandoffCommon):
             }
         )
         lead.action_set_won()
+        cls.after_commit()
         cls.handoff = lead.service_handoff_ids
 
     def check(self, record, allowed, create_vals=None, write_vals=None, unlink=True):

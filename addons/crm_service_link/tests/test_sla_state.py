@@ -68,6 +68,7 @@ class TestConfirmOtherSalesmansDeal(HandoffCommon):
         self.company.service_handoff_trigger = "sale"
         lead = self.make_lead(user=self.user_salesman_2)
         lead.action_set_won()
+        self.after_commit()
         self.assertFalse(lead.service_handoff_ids)
         order = self.env["sale.order"].create(
             {

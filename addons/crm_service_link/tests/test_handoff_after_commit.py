@@ -1,0 +1,79 @@
+from odoo.exceptions import UserError
+
+from .common import HandoffCommon
+
+
+class TestHandoffAfterCommit(HandoffCommon):
+    """The handoff of a won deal is made right after the win's commit, by the
+    scheduled job when that step failed, or when a user opens it first."""
+
+    def test_win_marks_and_the_step_after_the_commit_makes_the_handoff(self):
+        lead = self.make_lead()
+        lead.with_user(self.user_salesman).action_set_won()
+        self.assertTrue(lead.service_handoff_pending)
+        self.assertFalse(lead.service_handoff_ids, "nothing made inside the win")
+        self.env.flush_all()
+        # run the post-commit steps as after a real commit, in a cursor of
+        # their own (test mode: the same transaction)
+        self.registry.enter_test_mode(self.env.cr)
+        try:
+            self.env.cr.postcommit.run()
+        finally:
+            self.registry.leave_test_mode()
+        self.env.invalidate_all()
+        self.assertEqual(len(lead.service_handoff_ids), 1)
+        self.assertEqual(lead.service_handoff_ids.partner_id, self.customer)
+        self.assertFalse(lead.service_handoff_pending)
+        self.assertEqual(lead.service_handoff_ids.create_uid, self.user_salesman)
+
+    def test_job_makes_what_is_left_once(self):
+        leads = self.make_lead() | self.make_lead()
+        leads.action_set_won()
+        Handoff = self.env["crm.service.handoff"]
+        self.assertEqual(len(Handoff._cron_create_pending()), 2)
+        self.assertFalse(Handoff._cron_create_pending(), "a second run makes nothing")
+        self.assertEqual(len(leads.service_handoff_ids), 2)
+        self.assertFalse(any(leads.mapped("service_handoff_pending")))
+        # won again (after a reopening): still its one handoff
+        leads[0].action_set_lost()
+        leads[0].toggle_active()
+        leads[0].action_set_won()
+        self.after_commit()
+        self.assertEqual(len(leads[0].service_handoff_ids), 1)
+
+    def test_opening_the_handoff_before_the_job_makes_it(self):
+        lead = self.make_lead()
+        lead.with_user(self.user_salesman).action_set_won()
+        action = lead.with_user(self.user_salesman).action_open_service_handoff()
+        handoff = lead.service_handoff_ids
+        self.assertEqual(len(handoff), 1)
+        self.assertEqual(action["res_id"], handoff.id)
+        self.assertFalse(lead.service_handoff_pending)
+
+    def test_lead_reopened_before_the_job_gets_none(self):
+        lead = self.make_lead()
+        lead.action_set_won()
+        lead.stage_id = self.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+        self.after_commit()
+        self.assertFalse(lead.service_handoff_ids)
+        self.assertFalse(lead.service_handoff_pending)
+
+    def test_salesman_cannot_forge_the_mark(self):
+        lead = self.make_lead()
+        forged = lead.with_user(self.user_salesman).with_context(
+            default_service_handoff_pending=True
+        )
+        for vals in ({"service_handoff_pending": True}, {"service_handoff_pending": False}):
+            with self.assertRaises(UserError):
+                forged.write(vals)
+        with self.assertRaises(UserError):
+            self.env["crm.lead"].with_user(self.user_salesman).create(
+                {"name": "Forged", "service_handoff_pending": True}
+            )
+        self.assertFalse(lead.service_handoff_pending)
+        # the mark of a won deal cannot be cleared to skip its handoff
+        lead.with_user(self.user_salesman).action_set_won()
+        with self.assertRaises(UserError):
+            lead.with_user(self.user_salesman).write({"service_handoff_pending": False})
+        self.after_commit()
+        self.assertEqual(len(lead.service_handoff_ids), 1)
