@@ -184,7 +184,12 @@ class CrmServiceRequest(models.Model):
         curves = self._breach_risk_curves(samples)
         rows = [request._breach_risk_row(curves, elapsed.get(request.id)) for request in requests]
         self._breach_risk_store(rows, company_ids, now)
-        if any(row[4] or row[8] for row in rows):
+        # a new alert is a warning to send: the escalation job runs now
+        alerts = (
+            (row[4] and not request.response_warned) or (row[8] and not request.resolution_warned)
+            for request, row in zip(requests, rows, strict=True)
+        )
+        if any(alerts):
             cron = self.env.ref(ESCALATION_CRON, raise_if_not_found=False)
             if cron:
                 # sudo: scheduling the system job is not a user action.
