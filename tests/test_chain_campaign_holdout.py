@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 from statsmodels.stats.proportion import proportions_ztest
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tests.common import JsonRpcException
 from odoo.tools import email_normalize, mute_logger
@@ -283,10 +283,60 @@ class TestMailingHoldout(HoldoutCommon, TransactionCase):
 
     def test_patch_installed_once(self):
         Mailing = self.env.registry["mailing.mailing"]
+        Holdout = self.env["crm.campaign.holdout"]
         method = Mailing.__dict__["_get_remaining_recipients"]
-        self.env["crm.campaign.holdout"]._register_hook()
+        Holdout._register_hook()
         self.assertIs(Mailing.__dict__["_get_remaining_recipients"], method)
         self.assertNotIn("_crm_campaign_roi_holdout_patch", vars(method.origin))
+        try:
+            Holdout._unregister_hook()
+            self.assertNotIn("_get_remaining_recipients", Mailing.__dict__)
+            self.assertNotIn("_action_send_mail", Mailing.__dict__)
+        finally:
+            Holdout._register_hook()
+        self.assertIs(Mailing.__dict__["_get_remaining_recipients"].origin, method.origin)
+
+    def test_lift_queries_do_not_grow_with_the_recipients(self):
+        holdouts = []
+        for size in (40, 200):
+            mailing = self._mailing(self.partners[:size], subject=f"Size {size}")
+            holdouts.append(self._holdout(mailing, 30.0))
+            self._send(mailing)
+        holdouts[0].with_user(self.user_manager).lift_verdict  # noqa: B018 (caches)
+        counts = []
+        for holdout, size in zip(holdouts, (40, 200), strict=True):
+            self.env.invalidate_all()
+            holdout = holdout.with_user(self.user_manager)
+            before = self.env.cr.sql_log_count
+            self.assertEqual(holdout.lift_treated_count + holdout.lift_control_count, size)
+            counts.append(self.env.cr.sql_log_count - before)
+        # five times the recipients, no more queries (and a small budget)
+        self.assertLessEqual(counts[1], counts[0])
+        self.assertLessEqual(counts[1], 20)
+
+    def test_bad_share_and_other_company(self):
+        mailing = self._mailing(self.partners[:10])
+        Holdout = self.env["crm.campaign.holdout"].with_user(self.user_manager)
+        for percent in (-1.0, 50.5, float("nan")):
+            with self.assertRaises(ValidationError):
+                Holdout.create({"mailing_id": mailing.id, "holdout_percent": percent})
+        self.assertFalse(Holdout.sudo().search([("mailing_id", "=", mailing.id)]))
+        holdout = self._holdout(mailing, 10.0)
+        with self.assertRaises(ValidationError):
+            holdout.with_user(self.user_manager).write({"holdout_percent": 80.0})
+        self.assertEqual(holdout.holdout_percent, 10.0)
+        with self.assertRaises(ValidationError):
+            self._holdout(mailing, 20.0)
+        # a holdout of another company is out of reach
+        other = self.env["res.company"].create({"name": "Holdout Other Company"})
+        mailing_2 = self._mailing(self.partners[10:20], subject="Other company")
+        foreign = self.env["crm.campaign.holdout"].create(
+            {"mailing_id": mailing_2.id, "company_id": other.id}
+        )
+        self.assertFalse(Holdout.search([("id", "=", foreign.id)]))
+        with self.assertRaises(AccessError):
+            foreign.with_user(self.user_manager).write({"holdout_percent": 20.0})
+        self.assertEqual(foreign.holdout_percent, 10.0)
 
 
 @repository_case
@@ -318,3 +368,16 @@ class TestMailingHoldoutRpc(HoldoutCommon, HttpCase):
         self.assertEqual(holdout.seed, seed)
         self.assertEqual(holdout.state, "sent")
         self.assertIn(member.res_id, self.partners[:50].ids)
+
+
+@repository_case
+class TestMailingHoldoutUi(HoldoutCommon, HttpCase):
+    def test_holdout_lift_tour(self):
+        """A marketer reads a sent mailing's lift and its campaign's."""
+        mailing = self._mailing(self.partners[:40], subject="Holdout tour offer")
+        holdout = self._holdout(mailing, 30.0)
+        self._send(mailing)
+        self.assertTrue(holdout.member_ids)
+        self.start_tour("/odoo", "crm_campaign_roi_holdout_tour", login="admin")
+        self.assertEqual(holdout.state, "sent")
+        self.assertEqual(holdout.with_user(self.user_manager).lift_verdict, "too_small")

@@ -112,10 +112,22 @@ class CrmCampaignHoldout(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the rights first: the checks below read the mailings as sudo
+        self.check_access("create")
         refuse_engine_fields(self, vals_list, HOLDOUT_ENGINE_FIELDS)
         for vals in vals_list:
             check_numbers(self, vals, HOLDOUT_LIMITS)
         mailings = self._holdout_mailings([vals.get("mailing_id") for vals in vals_list])
+        # sudo, archived too: a mailing has one holdout, whoever may see it
+        taken = set(
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [("mailing_model", "=", MAILING_MODEL), ("mailing_id", "in", list(mailings))],
+                ["mailing_id"],
+            )
+            .mapped("mailing_id")
+        )
         for vals in vals_list:
             mailing = mailings.get(vals.get("mailing_id"))
             if mailing is None:
@@ -130,6 +142,13 @@ class CrmCampaignHoldout(models.Model):
                         mailing=mailing.subject,
                     )
                 )
+            if mailing.id in taken:
+                raise ValidationError(
+                    self.env._(
+                        "The mailing %(mailing)s already has a holdout.", mailing=mailing.subject
+                    )
+                )
+            taken.add(mailing.id)
             vals["name"] = mailing.subject
             vals["campaign_id"] = mailing.campaign_id.id
         return super().create(vals_list)

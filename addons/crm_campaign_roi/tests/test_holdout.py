@@ -78,6 +78,18 @@ class TestHoldoutSettings(CampaignRoiCommon):
             with self.assertRaises(AccessError):
                 self.env["crm.campaign.holdout.member"].with_user(user).search([])
         self.assertFalse(self.env["crm.campaign.holdout"].with_user(self.user_roi_user).search([]))
+        # only campaign-ROI managers create holdouts; nobody creates members
+        for user in (self.user_salesman, self.user_portal, self.user_roi_user):
+            with self.assertRaises(AccessError):
+                self.env["crm.campaign.holdout"].with_user(user).with_context(
+                    campaign_roi_engine=True
+                ).create({"mailing_id": 1, "holdout_percent": 10.0})
+        for user in (self.user_roi_user, self.user_roi_manager):
+            with self.assertRaises(AccessError):
+                self.env["crm.campaign.holdout.member"].with_user(user).with_context(
+                    campaign_roi_engine=True
+                ).create({"holdout_id": 1, "res_model": "res.partner", "res_id": 1})
+        self.assertFalse(self.env["crm.campaign.holdout.member"].search([]))
 
 
 class TestCampaignLiftFigures(CampaignRoiCommon):
