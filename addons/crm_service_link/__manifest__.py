@@ -2,7 +2,7 @@
     "name": "CRM Service Link",
     "summary": "Lossless sales-to-service handoff on won deals, service requests "
     "with SLA in working hours",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services",
     "website": "https://github.com/crm-addons/crm-addons",
     "author": "CRM Addons Team",
@@ -24,6 +24,7 @@
         "views/crm_service_request_risk_views.xml",
         "views/crm_service_handoff_views.xml",
         "views/crm_service_sla_report_views.xml",
+        "views/crm_service_sla_timeline_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

@@ -80,6 +80,9 @@ class ServiceRequestPortal(CustomerPortal):
                 "service_request": request_sudo,
                 "page_name": "service_request",
                 "rating_token": self._service_request_rating_token(request_sudo),
+                "sla_timeline": request_sudo.sla_segment_ids.filtered(
+                    lambda segment: segment.target == "resolution"
+                )._portal_timeline(),
             },
             "my_service_requests_history",
             False,

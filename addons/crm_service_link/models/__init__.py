@@ -9,6 +9,10 @@ from . import crm_service_sla_policy_risk
 from . import crm_service_request_escalation
 from . import crm_service_request
 from . import crm_service_request_sla
+from . import crm_service_sla_segment
+from . import crm_service_sla_team_budget
+from . import crm_service_request_clock
+from . import crm_service_request_replay
 from . import crm_service_request_rating
 from . import crm_service_request_glance
 from . import crm_service_request_risk

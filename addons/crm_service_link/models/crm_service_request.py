@@ -1,7 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.integrity import as_system, check_numbers, field_labels, without_defaults
+from ..tools.integrity import (
+    HISTORY_KEYS,
+    as_system,
+    check_numbers,
+    field_labels,
+    without_defaults,
+)
 from .crm_service_sla_policy import PRIORITIES
 
 SLA_STATUSES = [
@@ -42,7 +48,14 @@ SLA_ENGINE_FIELDS = {
     "response_escalated",
     "resolution_warned",
     "resolution_escalated",
+    "sla_last_event_date",
+    "sla_calendar_id",
+    "sla_segment_ids",
+    "sla_team_clock_ids",
 }
+# Changes the SLA clock measures (tracked: the repair replays them)
+SLA_EVENT_FIELDS = {"stage_id", "priority", "team_id", "partner_id", "company_id"}
+SLA_REMATCH_FIELDS = SLA_EVENT_FIELDS - {"stage_id"}
 # Set only by Odoo's rating flow (rating.mixin): the customer's token, applied
 # by the system in the /rate/<token> pages (see crm_service_request_rating.py).
 RATING_FIELDS = {
@@ -78,7 +91,11 @@ class CrmServiceRequest(models.Model):
     priority = fields.Selection(PRIORITIES, default="1", required=True, tracking=True)
     color = fields.Integer()
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.company,
     )
     # Customer
     partner_id = fields.Many2one(
@@ -178,6 +195,12 @@ class CrmServiceRequest(models.Model):
         # a caller's defaults never set what the engine or the customer set
         clean = without_defaults(self, SLA_ENGINE_FIELDS | RATING_FIELDS)
         requests = super(CrmServiceRequest, clean).create(vals_list).with_env(self.env)
+        # mail skips the tracking of records created in the same transaction; the
+        # SLA history needs every change, also those made right after the creation
+        pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
+        for request_id in requests.ids:
+            if request_id in pending and pending[request_id] is None:
+                del pending[request_id]
         requests._subscribe_customers()
         requests._sla_schedule_job()
         return requests
@@ -185,24 +208,41 @@ class CrmServiceRequest(models.Model):
     def write(self, vals):
         check_numbers(self, [vals])
         self._check_user_fields(vals, SLA_ENGINE_FIELDS | RATING_FIELDS | CREATE_ONLY_FIELDS)
-        rematch = {"priority", "team_id", "partner_id", "company_id"} & set(vals)
-        before = {
-            request.id: request._sla_calendar()
-            for request in (self if rematch else self.browse())
-            if request.sla_policy_id
-        }
+        if not SLA_EVENT_FIELDS & set(vals):
+            return super().write(vals)
+        now = fields.Datetime.now()
+        # the clock's events are history: a caller's context never skips their tracking
+        context = {k: v for k, v in self.env.context.items() if k not in HISTORY_KEYS}
+        requests = self.with_env(self.env(context=context))
+        # sudo: the engine reads the stored clocks before the user's change.
+        engine = as_system(requests)
+        states = engine._sla_states()
+        before = {request.id: (request.stage_id.id, request._sla_key()) for request in engine}
         closing = self.browse()
         if "stage_id" in vals:
             new_stage = self.env["crm.service.stage"].browse(vals["stage_id"])
             closing = self.filtered(lambda request: new_stage.is_closed and not request.is_closed)
-            # sudo: the engine measures the stage change the user is making.
-            as_system(self)._sla_stage_change(new_stage)
-        res = super().write(vals)
+        res = super(CrmServiceRequest, requests).write(vals)
+        # one tracking message per change, dated like the engine's event
+        self.env.cr.precommit.data["crm_service_link.sla_now"] = now
+        try:
+            requests._track_finalize()
+        finally:
+            self.env.cr.precommit.data.pop("crm_service_link.sla_now", None)
+        rematch = {request for request in engine if request._sla_key() != before[request.id][1]}
+        stages = {request_id: stage for request_id, (stage, _key) in before.items()}
+        # sudo: the engine measures the stage, priority or team change the user made.
+        engine._sla_on_write(states, stages, rematch, now)
         closing._rating_send_request()
-        if rematch:
-            # sudo: the engine plans again after the user's change of priority or team.
-            as_system(self)._sla_rematch(before)
         return res
+
+    def _message_create(self, values_list):
+        now = self.env.cr.precommit.data.get("crm_service_link.sla_now")
+        if now:
+            for values in values_list:
+                if values.get("tracking_value_ids"):
+                    values["date"] = now
+        return super()._message_create(values_list)
 
     def _subscribe_customers(self):
         """Follow every request by its contact (or customer), in one insert.

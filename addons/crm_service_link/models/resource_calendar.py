@@ -3,7 +3,7 @@ from datetime import timedelta, timezone
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.working_time import WorkSchedule
+from ..tools.working_time import ClockSchedule, WorkSchedule
 
 UTC = timezone.utc
 # Deadlines are never searched further than this after their start.
@@ -124,3 +124,20 @@ class ResourceCalendar(models.Model):
             for (index, _start, _hours), deadline in zip(items, deadlines, strict=True):
                 results[index] = deadline
         return results
+
+    def _service_clock_schedule(self, begin, end):
+        """ClockSchedule (tools/working_time) of this calendar around two naive
+        UTC datetimes: work and attendance intervals, read once."""
+        self.ensure_one()
+        begin = begin.replace(tzinfo=UTC) - timedelta(days=1)
+        end = end.replace(tzinfo=UTC) + timedelta(days=1)
+        attendances = self._attendance_intervals_batch(begin, end)[False]
+        work = attendances - self._leave_intervals_batch(begin, end)[False]
+        return ClockSchedule(
+            [(start, stop) for start, stop, _meta in work],
+            [(start, stop) for start, stop, _meta in attendances],
+        )
+
+    def action_service_sla_repair(self):
+        """Repair the SLA of the open requests counted in these calendars."""
+        return self.env["crm.service.request"]._sla_repair_open(calendars=self)

@@ -20,3 +20,6 @@ from . import test_journey
 from . import test_escalation_hours
 from . import test_breach_risk
 from . import test_handoff_after_commit
+from . import test_sla_replay
+from . import test_sla_repair
+from . import test_sla_timeline

@@ -124,6 +124,29 @@ class ServiceLinkCommon(TransactionCase):
             }
         )
 
+    @classmethod
+    def create_utc_calendar(cls):
+        """Monday to Friday 08:00-16:00 UTC."""
+        return cls.env["resource.calendar"].create(
+            {
+                "name": "UTC days",
+                "tz": "UTC",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"D{day}",
+                            "dayofweek": str(day),
+                            "hour_from": 8,
+                            "hour_to": 16,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+
     @staticmethod
     def utc(*args):
         """A naive UTC datetime, as stored."""
