@@ -4,7 +4,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import sla_replay
-from ..tools.integrity import as_system
 
 # request field -> attribute of the clock's state (tools/sla_replay.State)
 STATE_FIELDS = {
@@ -373,38 +372,3 @@ class CrmServiceRequest(models.Model):
                 )
         requests._sla_save({request: states[request] for request in requests}, now)
         requests._sla_schedule_job()
-
-    def _sla_on_message(self, message):
-        """First answer to the customer, or a customer reply ending a pause."""
-        if message.message_type not in ("comment", "email"):
-            return
-        # sudo: read the author's users to tell staff from customers; nothing is written.
-        author_users = message.sudo().with_context(active_test=False).author_id.user_ids
-        internal = bool(author_users) and not all(author_users.mapped("share"))
-        comment = self.env.ref("mail.mt_comment")
-        # sudo: the SLA fields are maintained by the system; the message was posted
-        # with the poster's own rights (read access on the request) just before.
-        requests = as_system(self)
-        if internal and message.message_type == "comment" and message.subtype_id == comment:
-            requests.filtered(lambda r: not r.first_response_date)._sla_run(
-                message.date,
-                lambda _request, state, schedule: sla_replay.first_reply(
-                    state, message.date, schedule
-                ),
-            )
-        elif not internal:
-            for request in requests.filtered(lambda r: r.sla_pause_start and not r.is_closed):
-                back = request.sla_pause_return_stage_id
-                if not back or back.is_closed:
-                    back = request._sla_open_stage()
-                request.stage_id = back
-
-    def _sla_open_stage(self):
-        self.ensure_one()
-        return self.env["crm.service.stage"].search(
-            [
-                ("is_closed", "=", False),
-                ("id", "not in", self.sla_policy_id.pause_stage_ids.ids),
-            ],
-            limit=1,
-        )

@@ -2,6 +2,8 @@
 # (one model over several files: each file stays under ~400 lines)
 from odoo import api, fields, models
 
+from ..tools import sla_replay
+from ..tools.integrity import as_system
 from .crm_service_request import SLA_STATUSES
 from .crm_service_request_escalation import TARGETS
 
@@ -224,3 +226,38 @@ class CrmServiceRequest(models.Model):
         return [
             f"{target}_{suffix}" for target in TARGETS for suffix in ("deadline", "warning_date")
         ]
+
+    def _sla_on_message(self, message):
+        """First answer to the customer, or a customer reply ending a pause."""
+        if message.message_type not in ("comment", "email"):
+            return
+        # sudo: read the author's users to tell staff from customers; nothing is written.
+        author_users = message.sudo().with_context(active_test=False).author_id.user_ids
+        internal = bool(author_users) and not all(author_users.mapped("share"))
+        comment = self.env.ref("mail.mt_comment")
+        # sudo: the SLA fields are maintained by the system; the message was posted
+        # with the poster's own rights (read access on the request) just before.
+        requests = as_system(self)
+        if internal and message.message_type == "comment" and message.subtype_id == comment:
+            requests.filtered(lambda r: not r.first_response_date)._sla_run(
+                message.date,
+                lambda _request, state, schedule: sla_replay.first_reply(
+                    state, message.date, schedule
+                ),
+            )
+        elif not internal:
+            for request in requests.filtered(lambda r: r.sla_pause_start and not r.is_closed):
+                back = request.sla_pause_return_stage_id
+                if not back or back.is_closed:
+                    back = request._sla_open_stage()
+                request.stage_id = back
+
+    def _sla_open_stage(self):
+        self.ensure_one()
+        return self.env["crm.service.stage"].search(
+            [
+                ("is_closed", "=", False),
+                ("id", "not in", self.sla_policy_id.pause_stage_ids.ids),
+            ],
+            limit=1,
+        )

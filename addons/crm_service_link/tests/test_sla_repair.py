@@ -152,6 +152,22 @@ class TestSlaRepair(ServiceLinkCommon):
                 self.calendar.with_user(user).action_service_sla_repair()
         self.assertEqual(request.response_deadline, self.utc(2026, 3, 30, 10, 30))
 
+    def test_list_action_repairs_a_selection(self):
+        with freeze_time("2026-03-27 15:00:00"):
+            requests = self.create_request() | self.create_request(name="Scanner down")
+            self.holiday_on_monday()
+            action = self.env.ref("crm_service_link.crm_service_request_action_sla_repair")
+            context = {"active_model": requests._name, "active_ids": requests.ids}
+            with self.assertRaises(AccessError):
+                action.with_user(self.user_service).with_context(**context).run()
+            self.assertEqual(
+                requests.mapped("response_deadline"), [self.utc(2026, 3, 30, 10, 30)] * 2
+            )
+            action.with_user(self.user_service_manager).with_context(**context).run()
+            self.assertEqual(
+                requests.mapped("response_deadline"), [self.utc(2026, 3, 31, 10, 30)] * 2
+            )
+
     def test_history_kept_with_a_forged_context(self):
         with freeze_time("2026-03-27 15:00:00"):
             request = self.create_request()
