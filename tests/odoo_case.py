@@ -13,8 +13,11 @@ def repository_case(cls):
 
 
 def after_commit(env):
-    """What follows a request's commit: the handoffs of the deals it won.
+    """What follows a request's commit: the handoffs of the deals it won
+    (crm_service_link) and their attribution (crm_campaign_roi).
 
-    Test cursors skip post-commit steps; the scheduled job makes the same
-    handoffs (crm_service_link)."""
-    env["crm.service.handoff"]._cron_create_pending()
+    Test cursors skip post-commit steps; the scheduled jobs do the same."""
+    if "crm.service.handoff" in env:
+        env["crm.service.handoff"]._cron_create_pending()
+    if "crm.campaign.attribution" in env:
+        env["crm.campaign.attribution"]._cron_refresh_pending()

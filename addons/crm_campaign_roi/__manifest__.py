@@ -25,6 +25,7 @@
         "views/crm_campaign_roi_menus.xml",
         "views/crm_campaign_markov_views.xml",
         "data/ir_cron_data.xml",
+        "data/crm_campaign_roi_pending_cron.xml",
     ],
     "demo": [
         "demo/crm_campaign_roi_demo.xml",

@@ -14,7 +14,8 @@ clients for ``--seconds`` and stops the server:
 It prints progress every five seconds, then throughput and p50/p95 per
 operation and phase, the serialization failures that the server retried
 (from its log), the errors returned to clients, and checks that nothing
-broke in our database: exactly one handoff per won deal, attribution
+broke in our database: exactly one handoff per won deal (made right after
+the win's commit, in the same request), none left waiting, attribution
 weights summing to 1 per conversion and model, and every request with an
 SLA policy carrying its deadlines. Targets: win throughput of phase 1 at
 least 0.9x that of phase 2, no more serialization failures (retried by the
@@ -260,6 +261,9 @@ def broken_invariants(db):
             SELECT count(*) FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
              WHERE s.is_won AND l.active AND l.name LIKE 'Load %%'
                AND (SELECT count(*) FROM crm_service_handoff h WHERE h.lead_id = l.id) != 1
+        """,
+        "won deals still waiting for their handoff": """
+            SELECT count(*) FROM crm_lead WHERE service_handoff_pending
         """,
         "conversions whose weights do not sum to 1": """
             SELECT count(*) FROM (

@@ -24,3 +24,4 @@ from . import crm_campaign_holdout_member
 from . import crm_campaign_holdout_lift
 from . import crm_campaign_holdout_mailing
 from . import utm_campaign_holdout
+from . import crm_lead_after_commit

@@ -99,3 +99,37 @@ class CrmCampaignAttribution(models.Model):
             "w_middle": company.campaign_roi_weight_middle,
             "w_last": company.campaign_roi_weight_last,
         }
+
+    @api.model
+    def _refresh_pending(self, lead_ids):
+        """Refresh the lines of these won leads marked as pending, and clear
+        their mark. The marked rows are locked, skipping those another
+        transaction is refreshing. The mark is a system flag, cleared in SQL
+        without a write of the lead (its history and write date stay)."""
+        Lead = self.env["crm.lead"]
+        Lead.flush_model(["campaign_roi_pending"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM crm_lead
+                    WHERE id = ANY(%s) AND campaign_roi_pending
+                    ORDER BY id FOR UPDATE SKIP LOCKED""",
+                list(lead_ids),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return []
+        leads = Lead.browse(ids).with_context(active_test=False)
+        self._refresh_leads(leads)
+        self.env.cr.execute(
+            SQL("UPDATE crm_lead SET campaign_roi_pending = FALSE WHERE id = ANY(%s)", ids)
+        )
+        leads.invalidate_recordset(["campaign_roi_pending"])
+        return ids
+
+    @api.model
+    def _cron_refresh_pending(self, limit=500):
+        """The attribution that the step after a win's commit could not do."""
+        leads = self.env["crm.lead"].with_context(active_test=False)
+        ids = leads.search([("campaign_roi_pending", "=", True)], limit=limit, order="id").ids
+        return self._refresh_pending(ids)

@@ -53,15 +53,22 @@ class CrmLead(models.Model):
             old_companies = self.sudo().company_id
             companies = old_companies | self.env["res.company"].browse(vals.get("company_id"))
             check_conversion = self._name in Attribution._conversion_models(companies)
+        deferred = False
         if check_conversion:
             was_won = self.filtered(lambda lead: lead._campaign_roi_is_won())
+            # a win: its attribution after the commit, marked in the same UPDATE
+            deferred = not was_won and self._campaign_roi_deferred_win(vals)
+            if deferred:
+                vals = dict(vals, campaign_roi_pending=True)
         res = super().write(vals)
         self.env["crm.campaign.touch"]._capture(
             campaign_changed | converted,
             lambda lead: "opportunity" if lead in converted else "campaign",
             "self",
         )
-        if check_conversion:
+        if deferred:
+            self._campaign_roi_after_commit()
+        elif check_conversion:
             now_won = self.filtered(lambda lead: lead._campaign_roi_is_won())
             Attribution._refresh_leads(was_won | now_won, old_companies | self.company_id)
         return res

@@ -18,3 +18,4 @@ from . import test_markov
 from . import test_lift
 from . import test_markov_model
 from . import test_holdout
+from . import test_after_commit

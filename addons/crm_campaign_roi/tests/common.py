@@ -55,6 +55,12 @@ class CampaignRoiCommon(TransactionCase):
         cls.Touch = cls.env["crm.campaign.touch"]
 
     @classmethod
+    def after_commit(cls):
+        """What follows a request's commit: the attribution of the deals it
+        won (test cursors skip the post-commit steps; the job does the same)."""
+        cls.env["crm.campaign.attribution"]._cron_refresh_pending()
+
+    @classmethod
     def _touch(cls, campaign, days_before, partner=None, lead=None, touch_type="other", **vals):
         """A touch ``days_before`` days before T0 (call under freeze_time)."""
         return cls.env["crm.campaign.touch"].create(
@@ -105,6 +111,7 @@ class CampaignRoiRecordsCommon(CampaignRoiCommon):
             cls.touch = cls._touch(cls.campaign_a, 10, partner=cls.contact)
             cls.lead = cls._lead(100.0)
             cls.lead.action_set_won()
+            cls.after_commit()
         cls.cost = cls.env["utm.campaign.cost"].create(
             {"name": "Ads", "campaign_id": cls.campaign.id, "amount": 100.0}
         )

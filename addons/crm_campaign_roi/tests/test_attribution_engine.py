@@ -38,6 +38,7 @@ class TestAttributionEngine(CampaignRoiCommon):
     def _win(self, lead):
         with freeze_time(T0):
             lead.action_set_won()
+            self.after_commit()
 
     def test_every_model_with_four_touches(self):
         self._win(self.lead)
@@ -175,6 +176,7 @@ class TestAttributionEngine(CampaignRoiCommon):
         for lead, touches in ((few, 3), (many, 30)):
             with freeze_time(T0):
                 lead.write({"stage_id": self.stage_won.id})
+                self.after_commit()
             self.env.flush_all()
             with self.assertQueryCount(2):
                 self.Attribution._refresh_conversions("crm.lead", lead.ids)
@@ -190,6 +192,7 @@ class TestAttributionEngine(CampaignRoiCommon):
             before = self.env.cr.sql_log_count
             with freeze_time(T0):
                 lead.write({"stage_id": self.stage_won.id})
+                self.after_commit()
             self.env.flush_all()
             counts.append(self.env.cr.sql_log_count - before)
         self.assertEqual(counts[0], counts[1])

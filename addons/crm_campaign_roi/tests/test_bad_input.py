@@ -27,6 +27,7 @@ class TestBadInput(CampaignRoiCommon):
             self._touch(self.campaign_a, 10, partner=self.contact)
             lead = self._lead(100.0)
             lead.action_set_won()
+            self.after_commit()
         lines = self._lines(lead)
         before = self._settings()
         for vals in (
@@ -158,6 +159,7 @@ class TestBadNumbers(CampaignRoiCommon):
             cls._touch(cls.campaign_b, 5, partner=cls.contact)
             cls.lead = cls._lead(100.0)
             cls.lead.action_set_won()
+            cls.after_commit()
         cls.user_admin = new_test_user(
             cls.env, login="roi_settings_admin", groups="base.group_system"
         )

@@ -31,6 +31,7 @@ class TestBornWon(CampaignRoiCommon):
         with freeze_time(T0):
             later = self._lead(1000.0, campaign_id=self.campaign_a.id)
             later.action_set_won()
+            self.after_commit()
             born = self._lead(1000.0, campaign_id=self.campaign_a.id, stage_id=self.stage_won.id)
         self.assertEqual(born.date_closed, T0)
         self.assertEqual(self._amounts(born, "linear"), [500.0, 500.0])

@@ -32,6 +32,7 @@ class TestCampaignKpis(CampaignRoiCommon):
         with freeze_time(T0):
             cls._touch(cls.campaign_b, 20, partner=cls.contact, touch_type="mail_sent")
             cls.lead.action_set_won()
+            cls.after_commit()
 
     def test_kpis(self):
         a = self.campaign_a.with_user(self.user_roi_user)

@@ -17,6 +17,7 @@ class TestConcurrency(CampaignRoiCommon):
             cls._touch(cls.campaign_b, 5, partner=cls.contact)
             cls.lead = cls._lead(100.0)
             cls.lead.action_set_won()
+            cls.after_commit()
 
     def _row_version(self, record):
         self.env.flush_all()

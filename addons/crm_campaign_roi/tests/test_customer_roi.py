@@ -21,10 +21,12 @@ class TestCustomerRoi(CampaignRoiCommon):
             cls._touch(cls.campaign_a, 20, partner=cls.contact)
             cls._touch(cls.campaign_b, 5, partner=cls.other_customer)
             cls.lead.action_set_won()
+            cls.after_commit()
             # the same customer in the second company, hidden from roi_user
             cls._touch(cls.campaign_b, 3, partner=cls.customer, company_id=cls.company_2.id)
             cls.lead_2 = cls._lead(400.0, company_id=cls.company_2.id, user_id=False)
             cls.lead_2.action_set_won()
+            cls.after_commit()
 
     def test_lead_and_partner_figures(self):
         lead = self.lead.with_user(self.user_roi_user)

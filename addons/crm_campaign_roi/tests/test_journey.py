@@ -20,6 +20,7 @@ class TestCampaignJourney(CampaignRoiCommon):
             cls.touch = cls._touch(cls.campaign_b, 15, partner=cls.contact, touch_type="event")
             cls._touch(cls.campaign_c, 5, partner=cls.other_customer)
             cls.lead_won.action_set_won()
+            cls.after_commit()
             cls.lead_lost.action_set_lost()
         cls.lead_touch = cls.Touch.search([("res_model", "=", "crm.lead")]).filtered(
             lambda touch: touch.res_id == cls.lead_won.id

@@ -55,6 +55,7 @@ class MarkovCommon(CampaignRoiCommon):
             for buyer, revenue in zip(cls.buyers, (1000.0, 333.33, 100.01, 250.0), strict=True):
                 cls.leads |= cls._lead(revenue, partner=buyer)
             cls.leads.action_set_won()
+            cls.after_commit()
             cls.Attribution.sudo()._recompute_all(cls.company)
         cls.Effect = cls.env["crm.campaign.markov.effect"]
 
@@ -122,6 +123,7 @@ class TestMarkovModel(MarkovCommon):
             self._touch(self.campaign_c, 3, partner=customer)
             lead = self._lead(99.99, partner=customer)
             lead.action_set_won()
+            self.after_commit()
         lines = self._lines(lead, "markov")
         expected = split_amount([self.campaign_b.id, self.campaign_c.id], stored, 99.99)
         self.assertEqual(lines.mapped("amount"), expected)
@@ -177,6 +179,7 @@ class TestMarkovSufficiency(MarkovCommon):
         with freeze_time(T0):
             lead = self._lead(10.0, partner=self.buyers[0])
             lead.action_set_won()
+            self.after_commit()
         self.assertFalse(self._lines(lead, "markov"))
         self.assertTrue(self._lines(lead, "linear"))
 
@@ -313,6 +316,7 @@ class TestMarkovUi(HttpCase):
             }
         )
         lead.action_set_won()
+        self.env["crm.campaign.attribution"]._cron_refresh_pending()
         self.start_tour("/odoo", "crm_campaign_roi_markov_tour", login="admin")
 
 

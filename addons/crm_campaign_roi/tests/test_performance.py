@@ -8,12 +8,15 @@ from odoo.tests import tagged, users
 from .common import CampaignRoiCommon
 
 # Queries this addon adds to the core flows. With this addon alone installed,
-# the salesman wins one opportunity with a campaign in 18 queries, confirms
+# the salesman wins one opportunity with a campaign in 16 queries, confirms
 # one order in 19 and creates an opportunity with a campaign in 22. The other
 # addons of a database add their own, so each budget is counted over the same
 # flow in a company where this addon's engine has nothing to do (it counts
 # another event as the conversion), or without a campaign for the capture.
-WIN_QUERIES = 2  # the lines of the won opportunity: selected with its touches, inserted
+WIN_QUERIES = 0  # the won opportunity is marked in the win's own UPDATE
+# right after the win's commit: the marked lead found and locked, its lines
+# selected with its touches and inserted, the mark cleared
+AFTER_WIN_QUERIES = 4
 CONFIRM_QUERIES = 2  # the same for the confirmed order
 CAPTURE_QUERIES = 2  # de-duplication look-up and INSERT of the touch
 
@@ -89,6 +92,10 @@ class TestCoreFlowQueries(CampaignRoiCommon):
         lead = self._opportunity()
         with self.assertQueryCount(reference + WIN_QUERIES):
             lead.action_set_won()
+        self.assertFalse(self._lines(lead), "no line computed inside the win")
+        self.env.flush_all()
+        with self.assertQueryCount(AFTER_WIN_QUERIES):
+            self.env["crm.campaign.attribution"]._refresh_pending(lead.ids)
         self.assertEqual(sum(self._lines(lead, "linear").mapped("amount")), 1000.0)
         self.assertIn(self.campaign_a, self._lines(lead, "linear").campaign_id)
 
@@ -132,6 +139,7 @@ class TestCoreFlowQueries(CampaignRoiCommon):
         """The default model only chooses the lines the KPIs read."""
         lead = self._opportunity()
         lead.action_set_won()
+        self.after_commit()
         lines = self.Attribution.search([])
         self.assertTrue(lines)
         self.company.campaign_roi_default_model = "first_touch"
@@ -163,8 +171,8 @@ class TestCoreFlowQueries(CampaignRoiCommon):
 
     @users("roi_salesman")
     def test_win_does_not_flush_the_lead(self):
-        """The lines of a win are computed from the lead just written: the
-        engine does not force the lead's UPDATE before its own statements."""
+        """The win runs no statement of the engine and does not force the
+        lead's UPDATE: its lines are computed after the commit."""
         lead = self._opportunity()
         self.env.flush_all()
         queries = []
@@ -174,5 +182,10 @@ class TestCoreFlowQueries(CampaignRoiCommon):
             [query for query in queries if query.lstrip().startswith('UPDATE "crm_lead"')],
             "the lead is written at the next flush, not by the engine",
         )
+        self.assertFalse(
+            [query for query in queries if "crm_campaign_attribution" in query],
+            "the lines of the win are computed after its commit",
+        )
+        self.after_commit()
         self.assertEqual(sum(self._lines(lead, "linear").mapped("amount")), 1000.0)
         self.assertEqual(set(self._lines(lead).mapped("conversion_date")), {lead.date_closed})

@@ -59,10 +59,12 @@ class TestReportingCurrency(CampaignRoiCommon):
             cls._touch(cls.campaign, 10, partner=cls.contact, company_id=cls.company_eu.id)
             cls.lead_us = cls._lead(500.0, campaign_id=cls.campaign.id, user_id=False)
             cls.lead_us.action_set_won()
+            cls.after_commit()
             cls.lead_eu = cls._lead(
                 1000.0, company_id=cls.company_eu.id, campaign_id=cls.campaign.id, user_id=False
             )
             cls.lead_eu.action_set_won()
+            cls.after_commit()
         cls.user_roi_user.company_ids |= cls.company_eu
         cls.both = (cls.company | cls.company_eu).ids
 

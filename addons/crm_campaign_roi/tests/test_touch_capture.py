@@ -38,6 +38,7 @@ class TestTouchCapture(CampaignRoiCommon):
         lead.expected_revenue = 1000.0
         with freeze_time(T0):
             lead.action_set_won()
+            self.after_commit()
         w_shaped = self._lines(lead, "w_shaped")
         # first = lead created (0.3 + 0.3), then 0.1 for the campaign change, 0.3 opportunity
         self.assertEqual(w_shaped.mapped("amount"), [600.0, 100.0, 300.0])
@@ -74,6 +75,7 @@ class TestTouchCapture(CampaignRoiCommon):
             self._touch(self.campaign_b, 10, partner=self.contact)
             lead = self._lead(900.0)
             lead.action_set_won()
+            self.after_commit()
         self.assertEqual(self._amounts(lead, "linear"), [450.0, 450.0])
         first.unlink()
         self.assertEqual(self._amounts(lead, "linear"), [900.0])

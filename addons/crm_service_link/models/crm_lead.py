@@ -56,6 +56,8 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_service_fields(vals)
+        if "default_service_handoff_pending" in self.env.context:
+            self._check_service_fields({"service_handoff_pending": True})
         leads = super().create(vals_list)
         # born won (created in a won stage, or imported as won): its handoff,
         # as if it had been won afterwards

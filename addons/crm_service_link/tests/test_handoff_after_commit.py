@@ -70,6 +70,8 @@ class TestHandoffAfterCommit(HandoffCommon):
             self.env["crm.lead"].with_user(self.user_salesman).create(
                 {"name": "Forged", "service_handoff_pending": True}
             )
+        with self.assertRaises(UserError):
+            forged.create({"name": "Forged by default"})
         self.assertFalse(lead.service_handoff_pending)
         # the mark of a won deal cannot be cleared to skip its handoff
         lead.with_user(self.user_salesman).action_set_won()

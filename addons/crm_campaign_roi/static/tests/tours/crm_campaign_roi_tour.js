@@ -68,9 +68,27 @@ registry.category("web_tour.tours").add("crm_campaign_roi_tour", {
             content: "The opportunity is won",
             trigger: ".o_statusbar_status .o_arrow_button_current:contains('Won')",
         },
+    ],
+});
+
+// After the win's commit (its attribution is computed then): the ROI.
+registry.category("web_tour.tours").add("crm_campaign_roi_report_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("crm.crm_menu_root", "Open the CRM app"),
         {
-            content: "Back to the campaign",
-            trigger: '.o_breadcrumb .breadcrumb-item a:contains("Tour webinar")',
+            content: "Open the Campaign ROI menu",
+            trigger: 'button[data-menu-xmlid="crm_campaign_roi.crm_campaign_roi_menu"]',
+            run: "click",
+        },
+        {
+            content: "Open the campaigns",
+            trigger: 'a[data-menu-xmlid="crm_campaign_roi.utm_campaign_menu"]',
+            run: "click",
+        },
+        {
+            content: "Open the tour campaign",
+            trigger: '.o_list_view .o_data_row td:contains("Tour webinar")',
             run: "click",
         },
         {

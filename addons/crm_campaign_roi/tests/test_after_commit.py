@@ -1,0 +1,71 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+
+from .common import T0, CampaignRoiCommon
+
+
+class TestAttributionAfterCommit(CampaignRoiCommon):
+    """The attribution of a win is computed right after the win's commit, by
+    the scheduled job when that step failed; other changes stay immediate."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(T0):
+            cls._touch(cls.campaign_a, 10, partner=cls.contact)
+
+    def _won(self):
+        with freeze_time(T0):
+            lead = self._lead(1000.0)
+            lead.action_set_won()
+        return lead
+
+    def test_win_marks_and_the_step_after_the_commit_computes(self):
+        lead = self._won()
+        self.assertTrue(lead.campaign_roi_pending)
+        self.assertFalse(self._lines(lead), "nothing computed inside the win")
+        self.env.flush_all()
+        # the post-commit steps as after a real commit, in a cursor of their
+        # own (test mode: the same transaction)
+        self.registry.enter_test_mode(self.env.cr)
+        try:
+            self.env.cr.postcommit.run()
+        finally:
+            self.registry.leave_test_mode()
+        self.env.invalidate_all()
+        self.assertEqual(self._amounts(lead, "linear"), [1000.0])
+        self.assertFalse(lead.campaign_roi_pending)
+
+    def test_job_computes_what_is_left_once(self):
+        lead = self._won()
+        Attribution = self.env["crm.campaign.attribution"]
+        self.assertEqual(Attribution._cron_refresh_pending(), lead.ids)
+        self.assertEqual(Attribution._cron_refresh_pending(), [], "a second run does nothing")
+        self.assertEqual(self._amounts(lead, "linear"), [1000.0])
+
+    def test_revenue_change_of_a_won_deal_is_immediate(self):
+        lead = self._won()
+        self.after_commit()
+        lead.expected_revenue = 2000.0
+        self.assertFalse(lead.campaign_roi_pending)
+        self.assertEqual(self._amounts(lead, "linear"), [2000.0])
+
+    def test_lost_before_the_job_keeps_no_line(self):
+        lead = self._won()
+        lead.action_set_lost()
+        self.after_commit()
+        self.assertFalse(self._lines(lead))
+        self.assertFalse(lead.campaign_roi_pending)
+
+    def test_salesman_cannot_forge_the_mark(self):
+        lead = self._lead(1000.0).with_user(self.user_salesman)
+        forged = lead.with_context(default_campaign_roi_pending=True)
+        for vals in ({"campaign_roi_pending": True}, {"campaign_roi_pending": False}):
+            with self.assertRaises(UserError):
+                forged.write(vals)
+        with self.assertRaises(UserError):
+            forged.create({"name": "Forged", "campaign_roi_pending": True})
+        with self.assertRaises(UserError):
+            forged.create({"name": "Forged by default"})
+        self.assertFalse(lead.sudo().campaign_roi_pending)
