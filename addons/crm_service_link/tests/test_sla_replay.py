@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from odoo.fields import Command
@@ -42,7 +42,7 @@ STARTS = st.sampled_from(
 )
 HISTORIES = st.tuples(
     STARTS,
-    st.lists(st.tuples(st.integers(60, 3 * 86400), EVENTS), min_size=1, max_size=10),
+    st.lists(st.tuples(st.integers(60, 3 * 86400), EVENTS), min_size=3, max_size=10),
 )
 
 
@@ -159,6 +159,48 @@ class TestSlaReplayProperties(SlaReplayCommon):
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(HISTORIES)
+    # closed, moved to a team in another calendar, reopened and closed again
+    @example(
+        (
+            datetime(2026, 3, 26, 10, 17, 5),
+            [
+                (3600, ("stage", "solved")),
+                (86400, ("team", "team_utc")),
+                (90000, ("stage", "progress")),
+                (7200, ("reply", "staff")),
+                (86400, ("stage", "solved")),
+            ],
+        )
+    )
+    # paused across the change to summer time, re-matched while paused, the
+    # customer's reply resumes; a holiday on the way
+    @example(
+        (
+            datetime(2026, 3, 26, 10, 17, 5),
+            [
+                (600, ("stage", "waiting")),
+                (2 * 86400, ("priority", "3")),
+                (3 * 86400, ("reply", "customer")),
+                (3600, ("team", "team_other")),
+                (86400, ("stage", "solved")),
+            ],
+        )
+    )
+    # back to winter time, a holiday, the first line then the second
+    @example(
+        (
+            datetime(2026, 10, 22, 14, 3, 0),
+            [
+                (3600, ("stage", "progress")),
+                (3 * 86400, ("team", "team_other")),
+                (86400, ("reply", "staff")),
+                (2 * 86400, ("stage", "waiting")),
+                (3600, ("stage", "solved")),
+                (3600, ("stage", "new")),
+                (3 * 86400, ("stage", "solved")),
+            ],
+        )
+    )
     def test_repair_gives_back_the_live_figures(self, history):
         start, steps = history
         request, end = self.play(start, steps)
