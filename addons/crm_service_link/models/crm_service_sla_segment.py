@@ -23,7 +23,7 @@ class CrmServiceSlaEngineRecord(models.AbstractModel):
                 self.env._(
                     "%(model)s are measured by the service level engine and cannot be "
                     "changed by hand. Repair the request's SLA instead.",
-                    model=self._description,
+                    model=self.env["ir.model"]._get(self._name).name,
                 )
             )
 
