@@ -13,10 +13,9 @@ def repository_case(cls):
 
 
 def after_commit(env):
-    """What follows a request's commit: the handoffs of the deals it won
-    (crm_service_link) and their attribution (crm_campaign_roi).
-
-    Test cursors skip post-commit steps; the scheduled jobs do the same."""
+    """What follows a request's commit: the jobs it woke make the handoffs of
+    the deals it won (crm_service_link) and their attribution
+    (crm_campaign_roi). Test cursors do not run jobs."""
     if "crm.service.handoff" in env:
         env["crm.service.handoff"]._cron_create_pending()
     if "crm.campaign.attribution" in env:

@@ -129,7 +129,7 @@ class CrmCampaignAttribution(models.Model):
 
     @api.model
     def _cron_refresh_pending(self, limit=500):
-        """The attribution that the step after a win's commit could not do."""
+        """The attribution of the won leads marked as pending, in batch."""
         leads = self.env["crm.lead"].with_context(active_test=False)
         ids = leads.search([("campaign_roi_pending", "=", True)], limit=limit, order="id").ids
         return self._refresh_pending(ids)

@@ -56,7 +56,7 @@ class CrmLead(models.Model):
         deferred = False
         if check_conversion:
             was_won = self.filtered(lambda lead: lead._campaign_roi_is_won())
-            # a win: its attribution after the commit, marked in the same UPDATE
+            # a win: its attribution by the job, marked in the same UPDATE
             deferred = not was_won and self._campaign_roi_deferred_win(vals)
             if deferred:
                 vals = dict(vals, campaign_roi_pending=True)
@@ -67,7 +67,7 @@ class CrmLead(models.Model):
             "self",
         )
         if deferred:
-            self._campaign_roi_after_commit()
+            self._campaign_roi_wake_job()
         elif check_conversion:
             now_won = self.filtered(lambda lead: lead._campaign_roi_is_won())
             Attribution._refresh_leads(was_won | now_won, old_companies | self.company_id)

@@ -1,26 +1,22 @@
-import logging
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
 
-_logger = logging.getLogger(__name__)
-
-# The ids of the leads won in the current transaction whose attribution is
-# computed right after its commit (key of the cursor's post-commit data).
-PENDING_KEY = "crm_campaign_roi.pending_attribution_lead_ids"
+# The job that computes the attribution of won deals, and the key that wakes
+# it once per transaction (in the cursor's pre-commit data).
+JOB = "crm_campaign_roi.ir_cron_attribution_pending"
+PENDING_KEY = "crm_campaign_roi.attribution_job_woken"
 
 
 class CrmLead(models.Model):
-    """The attribution of a win, right after its commit.
+    """The attribution of a win, by a job that the win wakes.
 
     Winning an opportunity is Odoo's hottest write: its lead scoring updates
-    frequency rows that every win shares, so two wins whose transactions
-    overlap conflict and one is retried. Computing the conversion's lines
-    inside the win would lengthen that transaction, and so the conflicts.
-    The won lead is marked in the win's own UPDATE; its lines are computed in
-    one transaction right after the commit, before the answer reaches the
-    user, and by a scheduled job for those left (see
+    frequency rows that every win shares, so overlapping wins conflict and
+    are retried, and computing the conversion's lines in each win would add
+    half of a win's work to it. The won lead is marked in the win's own
+    UPDATE; the scheduled job, woken at the commit, computes the lines of
+    every marked lead in one batch, a second or two later (see
     ``crm.campaign.attribution._refresh_pending``). Other changes of a
     conversion (its revenue, its customer, a loss, a deletion) refresh its
     lines in their own transaction, as before.
@@ -32,8 +28,8 @@ class CrmLead(models.Model):
         string="Attribution Being Computed",
         readonly=True,
         copy=False,
-        help="Won, the attribution of its revenue to campaigns is computed right after "
-        "the win is saved, and by a scheduled job if that failed.",
+        help="Won, the attribution of its revenue to campaigns is being computed by a "
+        "scheduled job, woken by the win.",
     )
 
     def init(self):
@@ -69,7 +65,7 @@ class CrmLead(models.Model):
     def _campaign_roi_deferred_win(self, vals):
         """True when this write wins these opportunities, none of them won
         yet, all in companies that count won leads: their attribution is
-        then computed after the commit. Read from the cache."""
+        then computed by the job. Read from the cache."""
         if not vals.get("stage_id") or "company_id" in vals or "active" in vals:
             return False
         if not self.env["crm.stage"].browse(vals["stage_id"]).is_won:
@@ -82,24 +78,13 @@ class CrmLead(models.Model):
             for lead in leads
         )
 
-    def _campaign_roi_after_commit(self):
-        """Compute the attribution of these leads after the commit."""
-        postcommit = self.env.cr.postcommit
-        pending = postcommit.data.setdefault(PENDING_KEY, set())
-        if not pending:
-            registry, uid, lang = self.env.registry, self.env.uid, self.env.lang
-
-            def refresh_pending_attribution():
-                try:
-                    with registry.cursor() as cr:
-                        env = api.Environment(cr, uid, {"lang": lang})
-                        env["crm.campaign.attribution"]._refresh_pending(sorted(pending))
-                except Exception:  # the scheduled job computes them
-                    _logger.warning(
-                        "Attribution of the leads %s left to the scheduled job",
-                        sorted(pending),
-                        exc_info=True,
-                    )
-
-            postcommit.add(refresh_pending_attribution)
-        pending.update(self.ids)
+    def _campaign_roi_wake_job(self):
+        """Wake the job that computes the attribution of the won leads (once
+        per transaction)."""
+        data = self.env.cr.precommit.data
+        if not data.get(PENDING_KEY):
+            data[PENDING_KEY] = True
+            job = self.env.ref(JOB, raise_if_not_found=False)
+            if job:
+                # sudo: the system's own job, woken at the commit
+                job.sudo()._trigger()

@@ -56,8 +56,8 @@ class CampaignRoiCommon(TransactionCase):
 
     @classmethod
     def after_commit(cls):
-        """What follows a request's commit: the attribution of the deals it
-        won (test cursors skip the post-commit steps; the job does the same)."""
+        """What follows a request's commit: the job it woke computes the
+        attribution of the deals it won (test cursors do not run jobs)."""
         cls.env["crm.campaign.attribution"]._cron_refresh_pending()
 
     @classmethod

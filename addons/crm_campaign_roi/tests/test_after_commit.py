@@ -6,8 +6,8 @@ from .common import T0, CampaignRoiCommon
 
 
 class TestAttributionAfterCommit(CampaignRoiCommon):
-    """The attribution of a win is computed right after the win's commit, by
-    the scheduled job when that step failed; other changes stay immediate."""
+    """The attribution of a win is computed by the scheduled job that the win
+    wakes; other changes of a won deal stay immediate."""
 
     @classmethod
     def setUpClass(cls):
@@ -21,18 +21,15 @@ class TestAttributionAfterCommit(CampaignRoiCommon):
             lead.action_set_won()
         return lead
 
-    def test_win_marks_and_the_step_after_the_commit_computes(self):
+    def test_win_marks_and_wakes_the_job_that_computes(self):
+        job = self.env.ref("crm_campaign_roi.ir_cron_attribution_pending")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", job.id)])
         lead = self._won()
         self.assertTrue(lead.campaign_roi_pending)
         self.assertFalse(self._lines(lead), "nothing computed inside the win")
-        self.env.flush_all()
-        # the post-commit steps as after a real commit, in a cursor of their
-        # own (test mode: the same transaction)
-        self.registry.enter_test_mode(self.env.cr)
-        try:
-            self.env.cr.postcommit.run()
-        finally:
-            self.registry.leave_test_mode()
+        self.assertTrue(Trigger.search([("cron_id", "=", job.id)]) - before, "job woken")
+        job.method_direct_trigger()
         self.env.invalidate_all()
         self.assertEqual(self._amounts(lead, "linear"), [1000.0])
         self.assertFalse(lead.campaign_roi_pending)

@@ -28,8 +28,8 @@ class TestCampaignRoiUi(HttpCase):
         self.assertTrue(lead.campaign_roi_pending)
         Attribution = self.env["crm.campaign.attribution"]
         domain = [("conversion_model", "=", "crm.lead"), ("conversion_id", "=", lead.id)]
-        self.assertFalse(Attribution.search(domain), "computed after the win's commit")
-        # what follows the commit of the win's request (test cursors skip it)
+        self.assertFalse(Attribution.search(domain), "computed by the job the win woke")
+        # the job that the win's commit wakes (test servers run no job)
         Attribution._cron_refresh_pending()
         self.start_tour("/odoo", "crm_campaign_roi_report_tour", login="admin")
         lines = Attribution.search(domain)

@@ -1,14 +1,11 @@
-import logging
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
 
-_logger = logging.getLogger(__name__)
-
-# The ids of the leads won in the current transaction whose handoffs are made
-# right after its commit (key of the cursor's post-commit data).
-PENDING_KEY = "crm_service_link.pending_handoff_lead_ids"
+# The job that makes the handoffs of won deals, and the key that wakes it once
+# per transaction (in the cursor's pre-commit data).
+JOB = "crm_service_link.ir_cron_service_handoff_pending"
+PENDING_KEY = "crm_service_link.handoff_job_woken"
 
 
 class CrmLead(models.Model):
@@ -20,13 +17,13 @@ class CrmLead(models.Model):
         string="Handoff Being Prepared",
         readonly=True,
         copy=False,
-        help="Won, its handoff to service is being prepared: it is made right after the "
-        "win is saved, and by a scheduled job if that failed.",
+        help="Won, its handoff to service is being prepared by a scheduled job, woken "
+        "by the win; opening the handoff makes it at once.",
     )
 
     def init(self):
         res = super().init()
-        # the scheduled job and the post-commit step look for the few pending leads
+        # the scheduled job looks for the few marked leads
         create_index(
             self.env.cr,
             "crm_lead_service_handoff_pending_index",
@@ -89,15 +86,16 @@ class CrmLead(models.Model):
 
     def _service_mark_won(self, won=None):
         """Mark the opportunities that stand in a won stage, when their company
-        starts handoffs at the win, and make their handoffs after the commit.
+        starts handoffs at the win, and wake the job that makes their handoffs.
 
-        The handoff is not made inside the win's transaction: its snapshot and
-        checklist would lengthen that transaction, in which Odoo's lead scoring
-        updates rows that every win shares, and so the conflicts between
-        concurrent wins. The mark is written with the win (same UPDATE), the
-        handoffs are made in one transaction right after the commit, before
-        the answer reaches the user, and a scheduled job makes those that
-        could not be (see ``crm.service.handoff._create_pending``).
+        The handoff is not made inside the win: winning is Odoo's hottest
+        write (its lead scoring updates frequency rows that every win shares,
+        so overlapping wins conflict and are retried), and a handoff made per
+        win would nearly double the win's work. The mark is written with the
+        win (same UPDATE); the scheduled job, woken at the commit, makes the
+        handoffs of every marked deal in one batch, a second or two later; a
+        user who opens the handoff first gets it made at once (see
+        ``crm.service.handoff._create_pending``).
         """
         won = won if won is not None else self._service_to_mark()
         if not won:
@@ -106,28 +104,13 @@ class CrmLead(models.Model):
         if unmarked:
             # sudo: a system mark, on leads the caller has just written
             unmarked.sudo().service_handoff_pending = True
-        postcommit = self.env.cr.postcommit
-        pending = postcommit.data.setdefault(PENDING_KEY, set())
-        if not pending:
-            postcommit.add(self._service_handoff_after_commit(pending))
-        pending.update(won.ids)
-
-    def _service_handoff_after_commit(self, pending):
-        registry, uid, lang = self.env.registry, self.env.uid, self.env.lang
-
-        def create_pending_handoffs():
-            try:
-                with registry.cursor() as cr:
-                    env = api.Environment(cr, uid, {"lang": lang})
-                    env["crm.service.handoff"]._create_pending(sorted(pending))
-            except Exception:  # the scheduled job makes them
-                _logger.warning(
-                    "Handoffs of the leads %s left to the scheduled job",
-                    sorted(pending),
-                    exc_info=True,
-                )
-
-        return create_pending_handoffs
+        data = self.env.cr.precommit.data
+        if not data.get(PENDING_KEY):
+            data[PENDING_KEY] = True
+            job = self.env.ref(JOB, raise_if_not_found=False)
+            if job:
+                # sudo: the system's own job, woken once per transaction
+                job.sudo()._trigger()
 
     def _service_handoffs_split(self):
         """(all handoffs of these opportunities, those that must be kept).
@@ -168,7 +151,7 @@ class CrmLead(models.Model):
     def action_open_service_handoff(self):
         self.ensure_one()
         if self.service_handoff_pending:
-            # the user is faster than the step after the commit: make it now
+            # the user is faster than the job: make it now
             self.env["crm.service.handoff"]._create_pending(self.ids)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_service_link.crm_service_handoff_action"

@@ -57,8 +57,8 @@ class CrmServiceHandoff(models.Model):
         """Make the handoffs of these opportunities that are marked as being
         prepared (see ``crm.lead._service_mark_won``), and clear their mark.
 
-        Run right after the commit of their win, by the scheduled job for
-        those left, and when a user opens the handoff before either. The
+        Run by the scheduled job that their win wakes (all marked deals in
+        one batch), and when a user opens the handoff before it. The
         marked rows are locked, skipping those another transaction is
         handling, so a handoff is never made twice. The mark is a system
         flag: it is cleared in SQL, without a write of the opportunity that
@@ -94,7 +94,7 @@ class CrmServiceHandoff(models.Model):
 
     @api.model
     def _cron_create_pending(self, limit=500):
-        """The handoffs that the step after a win's commit could not make."""
+        """The handoffs of the won deals marked as being prepared, in batch."""
         leads = self.env["crm.lead"].with_context(active_test=False)
         ids = leads.search([("service_handoff_pending", "=", True)], limit=limit, order="id").ids
         return self._create_pending(ids)

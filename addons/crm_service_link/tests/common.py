@@ -204,8 +204,8 @@ class HandoffCommon(ServiceLinkCommon):
 
     @classmethod
     def after_commit(cls):
-        """What follows a request's commit: the handoffs of the deals it won
-        (test cursors skip the post-commit steps; the job makes the same)."""
+        """What follows a request's commit: the job it woke makes the
+        handoffs of the deals it won (test cursors do not run jobs)."""
         cls.env["crm.service.handoff"]._cron_create_pending()
 
     def submitted_handoff(self, **lead_vals):

@@ -4,27 +4,24 @@ from .common import HandoffCommon
 
 
 class TestHandoffAfterCommit(HandoffCommon):
-    """The handoff of a won deal is made right after the win's commit, by the
-    scheduled job when that step failed, or when a user opens it first."""
+    """The handoff of a won deal is made by the scheduled job that the win
+    wakes, or when a user opens it first."""
 
-    def test_win_marks_and_the_step_after_the_commit_makes_the_handoff(self):
+    def test_win_marks_and_wakes_the_job_that_makes_the_handoff(self):
+        job = self.env.ref("crm_service_link.ir_cron_service_handoff_pending")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", job.id)])
         lead = self.make_lead()
         lead.with_user(self.user_salesman).action_set_won()
         self.assertTrue(lead.service_handoff_pending)
         self.assertFalse(lead.service_handoff_ids, "nothing made inside the win")
-        self.env.flush_all()
-        # run the post-commit steps as after a real commit, in a cursor of
-        # their own (test mode: the same transaction)
-        self.registry.enter_test_mode(self.env.cr)
-        try:
-            self.env.cr.postcommit.run()
-        finally:
-            self.registry.leave_test_mode()
+        self.assertTrue(Trigger.search([("cron_id", "=", job.id)]) - before, "job woken")
+        job.method_direct_trigger()
         self.env.invalidate_all()
         self.assertEqual(len(lead.service_handoff_ids), 1)
         self.assertEqual(lead.service_handoff_ids.partner_id, self.customer)
+        self.assertEqual(lead.service_handoff_ids.sales_user_id, self.user_salesman)
         self.assertFalse(lead.service_handoff_pending)
-        self.assertEqual(lead.service_handoff_ids.create_uid, self.user_salesman)
 
     def test_job_makes_what_is_left_once(self):
         leads = self.make_lead() | self.make_lead()

@@ -71,7 +71,7 @@ registry.category("web_tour.tours").add("crm_campaign_roi_tour", {
     ],
 });
 
-// After the win's commit (its attribution is computed then): the ROI.
+// Once the job woken by the win has computed its attribution: the ROI.
 registry.category("web_tour.tours").add("crm_campaign_roi_report_tour", {
     url: "/odoo",
     steps: () => [
