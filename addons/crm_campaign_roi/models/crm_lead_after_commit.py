@@ -1,11 +1,33 @@
-from odoo import api, fields, models
+import logging
+from functools import partial
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
 
+_logger = logging.getLogger(__name__)
+
 # The job that computes the attribution of won deals, and the key that wakes
-# it once per transaction (in the cursor's pre-commit data).
+# it once per transaction (in the cursor's post-commit data).
 JOB = "crm_campaign_roi.ir_cron_attribution_pending"
 PENDING_KEY = "crm_campaign_roi.attribution_job_woken"
+
+
+def wake_job(registry, xmlid):
+    """Wake the job ``xmlid`` in a transaction of its own, after the win's
+    commit. Its trigger is not written in the win's transaction, where its
+    reference to the job's row would conflict with the job's own updates of
+    that row and have the win retried."""
+    try:
+        with registry.cursor() as cr:
+            job = api.Environment(cr, SUPERUSER_ID, {}).ref(xmlid, raise_if_not_found=False)
+            if job:
+                job._trigger()
+    except psycopg2.Error:
+        # the job also runs at its interval: the deals wait for it a little
+        _logger.info("Job %s not woken now; it runs at its next interval", xmlid)
 
 
 class CrmLead(models.Model):
@@ -15,7 +37,7 @@ class CrmLead(models.Model):
     frequency rows that every win shares, so overlapping wins conflict and
     are retried, and computing the conversion's lines in each win would add
     half of a win's work to it. The won lead is marked in the win's own
-    UPDATE; the scheduled job, woken at the commit, computes the lines of
+    UPDATE; the scheduled job, woken after the commit, computes the lines of
     every marked lead in one batch, a second or two later (see
     ``crm.campaign.attribution._refresh_pending``). Other changes of a
     conversion (its revenue, its customer, a loss, a deletion) refresh its
@@ -81,10 +103,7 @@ class CrmLead(models.Model):
     def _campaign_roi_wake_job(self):
         """Wake the job that computes the attribution of the won leads (once
         per transaction)."""
-        data = self.env.cr.precommit.data
-        if not data.get(PENDING_KEY):
-            data[PENDING_KEY] = True
-            job = self.env.ref(JOB, raise_if_not_found=False)
-            if job:
-                # sudo: the system's own job, woken at the commit
-                job.sudo()._trigger()
+        postcommit = self.env.cr.postcommit
+        if not postcommit.data.get(PENDING_KEY):
+            postcommit.data[PENDING_KEY] = True
+            postcommit.add(partial(wake_job, self.env.registry, JOB))

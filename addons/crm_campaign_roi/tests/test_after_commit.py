@@ -28,6 +28,15 @@ class TestAttributionAfterCommit(CampaignRoiCommon):
         lead = self._won()
         self.assertTrue(lead.campaign_roi_pending)
         self.assertFalse(self._lines(lead), "nothing computed inside the win")
+        self.assertFalse(Trigger.search([("cron_id", "=", job.id)]) - before, "not in the win")
+        self.env.flush_all()
+        # the post-commit step, as after a real commit, in a cursor of its
+        # own (test mode: the same transaction)
+        self.registry.enter_test_mode(self.env.cr)
+        try:
+            self.env.cr.postcommit.run()
+        finally:
+            self.registry.leave_test_mode()
         self.assertTrue(Trigger.search([("cron_id", "=", job.id)]) - before, "job woken")
         job.method_direct_trigger()
         self.env.invalidate_all()

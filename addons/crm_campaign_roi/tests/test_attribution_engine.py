@@ -189,8 +189,6 @@ class TestAttributionEngine(CampaignRoiCommon):
             lead.write({"stage_id": self.stage_new.id})
             self.env.flush_all()
             self.env.invalidate_all()
-            # each as the first win of its transaction (it wakes the job)
-            self.env.cr.precommit.clear()
             before = self.env.cr.sql_log_count
             with freeze_time(T0):
                 lead.write({"stage_id": self.stage_won.id})

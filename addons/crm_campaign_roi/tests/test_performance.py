@@ -8,12 +8,12 @@ from odoo.tests import tagged, users
 from .common import CampaignRoiCommon
 
 # Queries this addon adds to the core flows. With this addon alone installed,
-# the salesman wins one opportunity with a campaign in 18 queries, confirms
+# the salesman wins one opportunity with a campaign in 16 queries, confirms
 # one order in 19 and creates an opportunity with a campaign in 22. The other
 # addons of a database add their own, so each budget is counted over the same
 # flow in a company where this addon's engine has nothing to do (it counts
 # another event as the conversion), or without a campaign for the capture.
-WIN_QUERIES = 2  # marked in the win's own UPDATE; the job woken (read, trigger)
+WIN_QUERIES = 0  # marked in the win's own UPDATE; the job woken after its commit
 # by the job: the marked lead found and locked, its lines selected with its
 # touches and inserted, the mark cleared
 AFTER_WIN_QUERIES = 4

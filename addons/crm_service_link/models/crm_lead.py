@@ -1,11 +1,33 @@
-from odoo import api, fields, models
+import logging
+from functools import partial
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
 
+_logger = logging.getLogger(__name__)
+
 # The job that makes the handoffs of won deals, and the key that wakes it once
-# per transaction (in the cursor's pre-commit data).
+# per transaction (in the cursor's post-commit data).
 JOB = "crm_service_link.ir_cron_service_handoff_pending"
 PENDING_KEY = "crm_service_link.handoff_job_woken"
+
+
+def wake_job(registry, xmlid):
+    """Wake the job ``xmlid`` in a transaction of its own, after the win's
+    commit. Its trigger is not written in the win's transaction, where its
+    reference to the job's row would conflict with the job's own updates of
+    that row and have the win retried."""
+    try:
+        with registry.cursor() as cr:
+            job = api.Environment(cr, SUPERUSER_ID, {}).ref(xmlid, raise_if_not_found=False)
+            if job:
+                job._trigger()
+    except psycopg2.Error:
+        # the job also runs at its interval: the deals wait for it a little
+        _logger.info("Job %s not woken now; it runs at its next interval", xmlid)
 
 
 class CrmLead(models.Model):
@@ -92,7 +114,7 @@ class CrmLead(models.Model):
         write (its lead scoring updates frequency rows that every win shares,
         so overlapping wins conflict and are retried), and a handoff made per
         win would nearly double the win's work. The mark is written with the
-        win (same UPDATE); the scheduled job, woken at the commit, makes the
+        win (same UPDATE); the scheduled job, woken after the commit, makes the
         handoffs of every marked deal in one batch, a second or two later; a
         user who opens the handoff first gets it made at once (see
         ``crm.service.handoff._create_pending``).
@@ -104,13 +126,10 @@ class CrmLead(models.Model):
         if unmarked:
             # sudo: a system mark, on leads the caller has just written
             unmarked.sudo().service_handoff_pending = True
-        data = self.env.cr.precommit.data
-        if not data.get(PENDING_KEY):
-            data[PENDING_KEY] = True
-            job = self.env.ref(JOB, raise_if_not_found=False)
-            if job:
-                # sudo: the system's own job, woken once per transaction
-                job.sudo()._trigger()
+        postcommit = self.env.cr.postcommit
+        if not postcommit.data.get(PENDING_KEY):
+            postcommit.data[PENDING_KEY] = True
+            postcommit.add(partial(wake_job, self.env.registry, JOB))
 
     def _service_handoffs_split(self):
         """(all handoffs of these opportunities, those that must be kept).

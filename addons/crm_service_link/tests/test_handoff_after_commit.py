@@ -15,6 +15,15 @@ class TestHandoffAfterCommit(HandoffCommon):
         lead.with_user(self.user_salesman).action_set_won()
         self.assertTrue(lead.service_handoff_pending)
         self.assertFalse(lead.service_handoff_ids, "nothing made inside the win")
+        self.assertFalse(Trigger.search([("cron_id", "=", job.id)]) - before, "not in the win")
+        self.env.flush_all()
+        # the post-commit step, as after a real commit, in a cursor of its
+        # own (test mode: the same transaction)
+        self.registry.enter_test_mode(self.env.cr)
+        try:
+            self.env.cr.postcommit.run()
+        finally:
+            self.registry.leave_test_mode()
         self.assertTrue(Trigger.search([("cron_id", "=", job.id)]) - before, "job woken")
         job.method_direct_trigger()
         self.env.invalidate_all()
