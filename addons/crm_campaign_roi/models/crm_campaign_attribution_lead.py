@@ -101,9 +101,10 @@ class CrmCampaignAttribution(models.Model):
         }
 
     @api.model
-    def _refresh_pending(self, lead_ids):
-        """Refresh the lines of these won leads marked as pending, and clear
-        their mark. The marked rows are locked, skipping those another
+    def _refresh_pending(self, lead_ids=None, limit=None):
+        """Refresh the lines of these won leads marked as pending (all marked
+        leads when ``lead_ids`` is None, at most ``limit``, oldest first), and
+        clear their mark. The marked rows are locked, skipping those another
         transaction is refreshing. The mark is a system flag, cleared in SQL
         without a write of the lead (its history and write date stay)."""
         Lead = self.env["crm.lead"]
@@ -111,9 +112,10 @@ class CrmCampaignAttribution(models.Model):
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM crm_lead
-                    WHERE id = ANY(%s) AND campaign_roi_pending
-                    ORDER BY id FOR UPDATE SKIP LOCKED""",
-                list(lead_ids),
+                    WHERE campaign_roi_pending %s
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                SQL("") if lead_ids is None else SQL("AND id = ANY(%s)", list(lead_ids)),
+                limit,
             )
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
@@ -129,7 +131,13 @@ class CrmCampaignAttribution(models.Model):
 
     @api.model
     def _cron_refresh_pending(self, limit=500):
-        """The attribution of the won leads marked as pending, in batch."""
-        leads = self.env["crm.lead"].with_context(active_test=False)
-        ids = leads.search([("campaign_roi_pending", "=", True)], limit=limit, order="id").ids
-        return self._refresh_pending(ids)
+        """The attribution of the won leads marked as pending, in batches: the
+        job runs again at once while marks are left."""
+        ids = self._refresh_pending(limit=limit)
+        remaining = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search_count([("campaign_roi_pending", "=", True)])
+        )
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
+        return ids

@@ -44,9 +44,11 @@ class TestAttributionAfterCommit(CampaignRoiCommon):
         self.assertFalse(lead.campaign_roi_pending)
 
     def test_job_computes_what_is_left_once(self):
-        lead = self._won()
+        lead, other = self._won(), self._won()
         Attribution = self.env["crm.campaign.attribution"]
-        self.assertEqual(Attribution._cron_refresh_pending(), lead.ids)
+        # in batches of the job's size, the oldest marks first
+        self.assertEqual(Attribution._cron_refresh_pending(limit=1), lead.ids)
+        self.assertEqual(Attribution._cron_refresh_pending(), other.ids)
         self.assertEqual(Attribution._cron_refresh_pending(), [], "a second run does nothing")
         self.assertEqual(self._amounts(lead, "linear"), [1000.0])
 

@@ -53,7 +53,7 @@ class CrmServiceHandoff(models.Model):
         return created
 
     @api.model
-    def _create_pending(self, lead_ids):
+    def _create_pending(self, lead_ids=None, limit=None):
         """Make the handoffs of these opportunities that are marked as being
         prepared (see ``crm.lead._service_mark_won``), and clear their mark.
 
@@ -63,15 +63,19 @@ class CrmServiceHandoff(models.Model):
         handling, so a handoff is never made twice. The mark is a system
         flag: it is cleared in SQL, without a write of the opportunity that
         would touch its history or its write date.
+
+        :param lead_ids: the leads to look at; all marked leads when None
+        :param limit: at most this many (the oldest marks first)
         """
         Lead = self.env["crm.lead"]
         Lead.flush_model(["service_handoff_pending"])
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM crm_lead
-                    WHERE id = ANY(%s) AND service_handoff_pending
-                    ORDER BY id FOR UPDATE SKIP LOCKED""",
-                list(lead_ids),
+                    WHERE service_handoff_pending %s
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                SQL("") if lead_ids is None else SQL("AND id = ANY(%s)", list(lead_ids)),
+                limit,
             )
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
@@ -94,10 +98,16 @@ class CrmServiceHandoff(models.Model):
 
     @api.model
     def _cron_create_pending(self, limit=500):
-        """The handoffs of the won deals marked as being prepared, in batch."""
-        leads = self.env["crm.lead"].with_context(active_test=False)
-        ids = leads.search([("service_handoff_pending", "=", True)], limit=limit, order="id").ids
-        return self._create_pending(ids)
+        """The handoffs of the won deals marked as being prepared, in batches:
+        the job runs again at once while marks are left."""
+        created = self._create_pending(limit=limit)
+        remaining = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search_count([("service_handoff_pending", "=", True)])
+        )
+        self.env["ir.cron"]._notify_progress(done=len(created), remaining=remaining)
+        return created
 
     @api.model
     def _leads_state(self, leads):

@@ -36,7 +36,9 @@ class TestHandoffAfterCommit(HandoffCommon):
         leads = self.make_lead() | self.make_lead()
         leads.action_set_won()
         Handoff = self.env["crm.service.handoff"]
-        self.assertEqual(len(Handoff._cron_create_pending()), 2)
+        # in batches of the job's size, the oldest marks first
+        self.assertEqual(Handoff._cron_create_pending(limit=1).lead_id, leads[0])
+        self.assertEqual(Handoff._cron_create_pending().lead_id, leads[1])
         self.assertFalse(Handoff._cron_create_pending(), "a second run makes nothing")
         self.assertEqual(len(leads.service_handoff_ids), 2)
         self.assertFalse(any(leads.mapped("service_handoff_pending")))

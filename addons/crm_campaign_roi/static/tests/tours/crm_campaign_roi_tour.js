@@ -1,9 +1,9 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-registry.category("web_tour.tours").add("crm_campaign_roi_tour", {
-    url: "/odoo",
-    steps: () => [
+// From the home page to the ROI tab of the tour campaign.
+function openTourCampaignRoi() {
+    return [
         ...stepUtils.goToAppSteps("crm.crm_menu_root", "Open the CRM app"),
         {
             content: "Open the Campaign ROI menu",
@@ -25,6 +25,13 @@ registry.category("web_tour.tours").add("crm_campaign_roi_tour", {
             trigger: 'a[name="campaign_roi"]',
             run: "click",
         },
+    ];
+}
+
+registry.category("web_tour.tours").add("crm_campaign_roi_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openTourCampaignRoi(),
         {
             content: "Add a cost line",
             trigger: 'div[name="cost_line_ids"] .o_field_x2many_list_row_add a',
@@ -75,27 +82,7 @@ registry.category("web_tour.tours").add("crm_campaign_roi_tour", {
 registry.category("web_tour.tours").add("crm_campaign_roi_report_tour", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("crm.crm_menu_root", "Open the CRM app"),
-        {
-            content: "Open the Campaign ROI menu",
-            trigger: 'button[data-menu-xmlid="crm_campaign_roi.crm_campaign_roi_menu"]',
-            run: "click",
-        },
-        {
-            content: "Open the campaigns",
-            trigger: 'a[data-menu-xmlid="crm_campaign_roi.utm_campaign_menu"]',
-            run: "click",
-        },
-        {
-            content: "Open the tour campaign",
-            trigger: '.o_list_view .o_data_row td:contains("Tour webinar")',
-            run: "click",
-        },
-        {
-            content: "Open the ROI tab again",
-            trigger: 'a[name="campaign_roi"]',
-            run: "click",
-        },
+        ...openTourCampaignRoi(),
         {
             content: "The attributed revenue is shown",
             trigger: 'div[name="attributed_revenue"]:contains("5,000.00")',
