@@ -110,10 +110,18 @@ bootstrap_venv() {
         # Some old sdists pinned by Odoo need setuptools<70 and no build isolation.
         local pip_log="$VENV/pip-install.log"
         filtered_odoo_requirements >"$VENV/odoo-requirements.txt"
+        # ChannelAttribution may come as an sdist, whose build needs a newer
+        # setuptools than Odoo's old sdists allow, Cython and numpy: it is
+        # built in a second pass, in pip's build isolation.
+        grep -v -i '^channelattribution' "$REPO_ROOT/setup/requirements-dev.txt" \
+            >"$VENV/dev-requirements.txt"
+        grep -i '^channelattribution' "$REPO_ROOT/setup/requirements-dev.txt" \
+            >"$VENV/dev-compiled.txt" || true
         if ! {
             "$PY" -m pip install --disable-pip-version-check "setuptools<70" wheel &&
                 "$PY" -m pip install --disable-pip-version-check --no-build-isolation \
-                    -r "$VENV/odoo-requirements.txt" -r "$REPO_ROOT/setup/requirements-dev.txt"
+                    -r "$VENV/odoo-requirements.txt" -r "$VENV/dev-requirements.txt" &&
+                "$PY" -m pip install --disable-pip-version-check -r "$VENV/dev-compiled.txt"
         } >"$pip_log" 2>&1; then
             tail -n 30 "$pip_log" >&2
             die 1 "Installing the Python requirements failed (log: $pip_log)."
