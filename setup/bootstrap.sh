@@ -80,12 +80,13 @@ find_python() {
 # Odoo's requirements.txt pins some versions that do not install on current
 # Pythons or that we do not need to run or test:
 #   - cbor2 5.4.2 has a broken sdist: 5.4.6 has wheels and the same API;
-#   - python-ldap (auth_ldap) and gevent/greenlet (the longpolling worker)
-#     are not used by these addons or their tests.
+#   - python-ldap (auth_ldap) is not used by these addons or their tests.
+# gevent and greenlet stay: a server with --workers (tests/benchmarks/
+# load_rpc.py) starts the longpolling worker, which needs them.
 filtered_odoo_requirements() {
     sed -E \
         -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' \
-        -e '/^(python-ldap|gevent|greenlet)[=<> ;]/d' \
+        -e '/^python-ldap[=<> ;]/d' \
         "$ODOO_SRC/requirements.txt"
 }
 
