@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools.job_wake import pace_job
+
 
 class CrmCampaignAttribution(models.Model):
     """The incremental path of won opportunities, from the ORM cache.
@@ -132,7 +134,9 @@ class CrmCampaignAttribution(models.Model):
     @api.model
     def _cron_refresh_pending(self, limit=500):
         """The attribution of the won leads marked as pending, in batches: the
-        job runs again at once while marks are left."""
+        job runs again at once while marks are left, and at most once in
+        ``JOB_SPACING`` seconds under a stream of wins (see ``pace_job``)."""
+        pace_job(self.env)
         ids = self._refresh_pending(limit=limit)
         remaining = (
             self.env["crm.lead"]

@@ -1,7 +1,15 @@
+import os
+import select
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+import psycopg2
 from freezegun import freeze_time
 
+from odoo import sql_db
 from odoo.exceptions import UserError
 
+from ..tools import job_wake
 from .common import T0, CampaignRoiCommon
 
 
@@ -77,3 +85,48 @@ class TestAttributionAfterCommit(CampaignRoiCommon):
         with self.assertRaises(UserError):
             forged.create({"name": "Forged by default"})
         self.assertFalse(lead.sudo().campaign_roi_pending)
+
+    def test_wake_notifies_the_cron_workers(self):
+        """The wake's notification reaches a listener of the cron workers'
+        channel, on the connection that the process keeps."""
+        listener = psycopg2.connect(**sql_db.connection_info_for("postgres")[1])
+        listener.autocommit = True
+        try:
+            listener.cursor().execute("LISTEN cron_trigger")
+            job_wake.notify_cron_workers(self.env.cr.dbname)
+            kept = job_wake._channel.get(os.getpid())
+            job_wake.notify_cron_workers(self.env.cr.dbname)
+            self.assertIs(job_wake._channel.get(os.getpid()), kept, "kept")
+            payloads = []
+            for _attempt in range(50):
+                select.select([listener], [], [], 0.1)
+                listener.poll()
+                payloads += [note.payload for note in listener.notifies]
+                listener.notifies.clear()
+                if len(payloads) >= 2:
+                    break
+            self.assertEqual(payloads, [self.env.cr.dbname] * 2)
+        finally:
+            listener.close()
+
+    def test_job_runs_at_most_once_in_its_spacing(self):
+        """Run by the cron worker again soon after its previous run, the job
+        waits for the rest of its spacing, then computes; a direct call or a
+        run after a pause does not wait."""
+        lead = self._won()
+        job = self.env.ref("crm_campaign_roi.ir_cron_attribution_pending")
+        Attribution = self.env["crm.campaign.attribution"]
+        cases = [
+            ({"cron_id": job.id, "lastcall": datetime.utcnow() - timedelta(seconds=0.5)}, True),
+            ({"cron_id": job.id, "lastcall": datetime.utcnow() - timedelta(seconds=30)}, False),
+            ({"lastcall": datetime.utcnow()}, False),
+        ]
+        for context, waits in cases:
+            with patch.object(job_wake.time, "sleep") as sleep:
+                Attribution.with_context(**context)._cron_refresh_pending()
+            if waits:
+                (wait,), _kw = sleep.call_args
+                self.assertTrue(1.0 < wait <= job_wake.JOB_SPACING - 0.5 + 0.01, wait)
+            else:
+                sleep.assert_not_called()
+        self.assertEqual(self._amounts(lead, "linear"), [1000.0])

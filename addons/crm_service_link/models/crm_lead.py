@@ -1,33 +1,15 @@
-import logging
 from functools import partial
 
-import psycopg2
-
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
 
-_logger = logging.getLogger(__name__)
+from ..tools.job_wake import wake_job
 
 # The job that makes the handoffs of won deals, and the key that wakes it once
 # per transaction (in the cursor's post-commit data).
 JOB = "crm_service_link.ir_cron_service_handoff_pending"
 PENDING_KEY = "crm_service_link.handoff_job_woken"
-
-
-def wake_job(registry, xmlid):
-    """Wake the job ``xmlid`` in a transaction of its own, after the win's
-    commit. Its trigger is not written in the win's transaction, where its
-    reference to the job's row would conflict with the job's own updates of
-    that row and have the win retried."""
-    try:
-        with registry.cursor() as cr:
-            job = api.Environment(cr, SUPERUSER_ID, {}).ref(xmlid, raise_if_not_found=False)
-            if job:
-                job._trigger()
-    except psycopg2.Error:
-        # the job also runs at its interval: the deals wait for it a little
-        _logger.info("Job %s not woken now; it runs at its next interval", xmlid)
 
 
 class CrmLead(models.Model):

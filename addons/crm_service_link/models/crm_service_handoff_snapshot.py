@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, is_html_empty
 
 from ..tools.integrity import as_system
+from ..tools.job_wake import pace_job
 
 
 class CrmServiceHandoff(models.Model):
@@ -99,7 +100,9 @@ class CrmServiceHandoff(models.Model):
     @api.model
     def _cron_create_pending(self, limit=500):
         """The handoffs of the won deals marked as being prepared, in batches:
-        the job runs again at once while marks are left."""
+        the job runs again at once while marks are left, and at most once in
+        ``JOB_SPACING`` seconds under a stream of wins (see ``pace_job``)."""
+        pace_job(self.env)
         created = self._create_pending(limit=limit)
         remaining = (
             self.env["crm.lead"]

@@ -1,5 +1,14 @@
+import os
+import select
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+import psycopg2
+
+from odoo import sql_db
 from odoo.exceptions import UserError
 
+from ..tools import job_wake
 from .common import HandoffCommon
 
 
@@ -86,4 +95,50 @@ class TestHandoffAfterCommit(HandoffCommon):
         with self.assertRaises(UserError):
             lead.with_user(self.user_salesman).write({"service_handoff_pending": False})
         self.after_commit()
+        self.assertEqual(len(lead.service_handoff_ids), 1)
+
+    def test_wake_notifies_the_cron_workers(self):
+        """The wake's notification reaches a listener of the cron workers'
+        channel, twice on the one connection that the process keeps."""
+        listener = psycopg2.connect(**sql_db.connection_info_for("postgres")[1])
+        listener.autocommit = True
+        try:
+            listener.cursor().execute("LISTEN cron_trigger")
+            job_wake.notify_cron_workers(self.env.cr.dbname)
+            kept = job_wake._channel.get(os.getpid())
+            job_wake.notify_cron_workers(self.env.cr.dbname)
+            self.assertIs(job_wake._channel.get(os.getpid()), kept)
+            payloads = []
+            for _attempt in range(50):
+                select.select([listener], [], [], 0.1)
+                listener.poll()
+                payloads += [note.payload for note in listener.notifies]
+                listener.notifies.clear()
+                if len(payloads) >= 2:
+                    break
+            self.assertEqual(payloads, [self.env.cr.dbname] * 2)
+        finally:
+            listener.close()
+
+    def test_job_runs_at_most_once_in_its_spacing(self):
+        """Run by the cron worker again soon after its previous run, the job
+        waits for the rest of its spacing, then makes the handoffs; a direct
+        call or a run after a pause does not wait."""
+        lead = self.make_lead()
+        lead.action_set_won()
+        job = self.env.ref("crm_service_link.ir_cron_service_handoff_pending")
+        Handoff = self.env["crm.service.handoff"]
+        cases = [
+            ({"cron_id": job.id, "lastcall": datetime.utcnow() - timedelta(seconds=0.5)}, True),
+            ({"cron_id": job.id, "lastcall": datetime.utcnow() - timedelta(seconds=30)}, False),
+            ({"lastcall": datetime.utcnow()}, False),
+        ]
+        for context, waits in cases:
+            with patch.object(job_wake.time, "sleep") as sleep:
+                Handoff.with_context(**context)._cron_create_pending()
+            if waits:
+                (wait,), _kw = sleep.call_args
+                self.assertTrue(1.0 < wait <= job_wake.JOB_SPACING - 0.5 + 0.01, wait)
+            else:
+                sleep.assert_not_called()
         self.assertEqual(len(lead.service_handoff_ids), 1)
