@@ -23,7 +23,8 @@ from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
 
 _logger = logging.getLogger(__name__)
 
-# Under a stream of wins, the job runs at most once in this many seconds.
+# Under a stream of wins, the job runs about once in this many seconds (Odoo
+# keeps the previous run's ``lastcall`` to the second: runs are 1 to 2 s apart).
 JOB_SPACING = 2.0
 
 # This process's connection to the "postgres" database, where the cron
