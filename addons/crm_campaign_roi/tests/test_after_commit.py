@@ -60,6 +60,23 @@ class TestAttributionAfterCommit(CampaignRoiCommon):
         self.assertEqual(Attribution._cron_refresh_pending(), [], "a second run does nothing")
         self.assertEqual(self._amounts(lead, "linear"), [1000.0])
 
+    def test_job_counts_the_marks_it_cleared_as_its_progress(self):
+        """A batch of deals lost before the job computes no line, but it is
+        progress: the job must say so, or Odoo stops running it while marks
+        are left."""
+        lead, other = self._won(), self._won()
+        lead.action_set_lost()
+        job = self.env.ref("crm_campaign_roi.ir_cron_attribution_pending")
+        progress = job._add_progress()[1]
+        Attribution = self.env["crm.campaign.attribution"].with_context(
+            ir_cron_progress_id=progress.id
+        )
+        self.assertEqual(Attribution._cron_refresh_pending(limit=1), lead.ids)
+        self.assertFalse(self._lines(lead))
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        self.assertEqual(Attribution._cron_refresh_pending(limit=1), other.ids)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+
     def test_revenue_change_of_a_won_deal_is_immediate(self):
         lead = self._won()
         self.after_commit()

@@ -67,6 +67,17 @@ class CrmServiceHandoff(models.Model):
 
         :param lead_ids: the leads to look at; all marked leads when None
         :param limit: at most this many (the oldest marks first)
+        :return: the handoffs made
+        """
+        return self._create_marked(lead_ids=lead_ids, limit=limit)[1]
+
+    @api.model
+    def _create_marked(self, lead_ids=None, limit=None):
+        """``_create_pending``, returning also the ids of the leads whose mark
+        it cleared, a handoff made or not (a deal lost or reopened before
+        the job makes none): the job counts its progress in those.
+
+        :return: (list of lead ids, handoffs made)
         """
         Lead = self.env["crm.lead"]
         Lead.flush_model(["service_handoff_pending"])
@@ -81,7 +92,7 @@ class CrmServiceHandoff(models.Model):
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         if not ids:
-            return self.browse()
+            return ids, self.browse()
         leads = as_system(Lead.browse(ids)).with_context(active_test=False)
         won = leads.filtered(
             lambda lead: (
@@ -95,7 +106,7 @@ class CrmServiceHandoff(models.Model):
             SQL("UPDATE crm_lead SET service_handoff_pending = FALSE WHERE id = ANY(%s)", ids)
         )
         leads.invalidate_recordset(["service_handoff_pending", "service_handoff_ids"])
-        return created
+        return ids, created
 
     @api.model
     def _cron_create_pending(self, limit=500):
@@ -103,13 +114,13 @@ class CrmServiceHandoff(models.Model):
         the job runs again at once while marks are left, and at most once in
         ``JOB_SPACING`` seconds under a stream of wins (see ``pace_job``)."""
         pace_job(self.env)
-        created = self._create_pending(limit=limit)
+        ids, created = self._create_marked(limit=limit)
         remaining = (
             self.env["crm.lead"]
             .with_context(active_test=False)
             .search_count([("service_handoff_pending", "=", True)])
         )
-        self.env["ir.cron"]._notify_progress(done=len(created), remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
         return created
 
     @api.model

@@ -58,6 +58,21 @@ class TestHandoffAfterCommit(HandoffCommon):
         self.after_commit()
         self.assertEqual(len(leads[0].service_handoff_ids), 1)
 
+    def test_job_counts_the_marks_it_cleared_as_its_progress(self):
+        """A batch of deals reopened before the job makes no handoff, but it
+        is progress: the job must say so, or Odoo stops running it while
+        marks are left."""
+        leads = self.make_lead() | self.make_lead()
+        leads.action_set_won()
+        leads[0].stage_id = self.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+        job = self.env.ref("crm_service_link.ir_cron_service_handoff_pending")
+        progress = job._add_progress()[1]
+        Handoff = self.env["crm.service.handoff"].with_context(ir_cron_progress_id=progress.id)
+        self.assertFalse(Handoff._cron_create_pending(limit=1), "the reopened deal: none")
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        self.assertEqual(Handoff._cron_create_pending(limit=1).lead_id, leads[1])
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+
     def test_opening_the_handoff_before_the_job_makes_it(self):
         lead = self.make_lead()
         lead.with_user(self.user_salesman).action_set_won()
