@@ -2,8 +2,16 @@
 accepted handoff governs the customer's requests, a deal born won gets its
 handoff, and the customer journey shows handoffs and requests once."""
 
+import select
+
+import psycopg2
+
+from odoo import sql_db
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.crm_campaign_roi.tools import job_wake as roi_wake
+from odoo.addons.crm_service_link.tools import job_wake as service_wake
 
 from odoo_case import after_commit, repository_case
 
@@ -117,3 +125,59 @@ class TestChainService(TransactionCase):
         self.assertEqual(html.count(f'href="/odoo/crm.service.handoff/{handoff.id}"'), 3)
         arch = self.env["res.partner"].get_view(view_type="form")["arch"]
         self.assertEqual(arch.count('name="customer_journey"'), 1)
+
+    def test_one_win_wakes_both_jobs_at_once(self):
+        """The handoff job and the attribution job that a win wakes are woken
+        together after its commit: one statement writes both triggers, and
+        the cron workers get one notification."""
+        self.assertEqual(roi_wake.WAKES_KEY, service_wake.WAKES_KEY)
+        jobs = self.env.ref("crm_service_link.ir_cron_service_handoff_pending") | self.env.ref(
+            "crm_campaign_roi.ir_cron_attribution_pending"
+        )
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "in", jobs.ids)])
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Chain both jobs",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+                "campaign_id": self.env["utm.campaign"].create({"name": "Chain wake"}).id,
+            }
+        )
+        self.env.flush_all()
+        postcommit = self.env.cr.postcommit
+        postcommit.clear()
+        lead.with_user(self.salesman).action_set_won()
+        self.assertEqual(
+            postcommit.data[service_wake.WAKES_KEY],
+            {
+                "crm_service_link.ir_cron_service_handoff_pending",
+                "crm_campaign_roi.ir_cron_attribution_pending",
+            },
+        )
+        self.assertEqual(len(postcommit._funcs), 1, "one wake for both jobs")
+        self.env.flush_all()
+        listener = psycopg2.connect(**sql_db.connection_info_for("postgres")[1])
+        listener.autocommit = True
+        try:
+            listener.cursor().execute("LISTEN cron_trigger")
+            # the post-commit step, as after a real commit, in a cursor of
+            # its own (test mode: the same transaction)
+            self.registry.enter_test_mode(self.env.cr)
+            try:
+                postcommit.run()
+            finally:
+                self.registry.leave_test_mode()
+            payloads = []
+            for _attempt in range(10):
+                select.select([listener], [], [], 0.1)
+                listener.poll()
+                payloads += [note.payload for note in listener.notifies]
+                listener.notifies.clear()
+        finally:
+            listener.close()
+        self.assertEqual(payloads, [self.env.cr.dbname], "one notification")
+        woken = Trigger.search([("cron_id", "in", jobs.ids)]) - before
+        self.assertEqual(woken.cron_id, jobs)
+        self.assertEqual(len(woken), 2)

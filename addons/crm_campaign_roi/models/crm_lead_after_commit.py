@@ -1,15 +1,12 @@
-from functools import partial
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
 
-from ..tools.job_wake import wake_job
+from ..tools.job_wake import wake_after_commit
 
-# The job that computes the attribution of won deals, and the key that wakes
-# it once per transaction (in the cursor's post-commit data).
+# The job that computes the attribution of won deals (woken once per
+# transaction, see ``wake_after_commit``).
 JOB = "crm_campaign_roi.ir_cron_attribution_pending"
-PENDING_KEY = "crm_campaign_roi.attribution_job_woken"
 
 
 class CrmLead(models.Model):
@@ -85,7 +82,4 @@ class CrmLead(models.Model):
     def _campaign_roi_wake_job(self):
         """Wake the job that computes the attribution of the won leads (once
         per transaction)."""
-        postcommit = self.env.cr.postcommit
-        if not postcommit.data.get(PENDING_KEY):
-            postcommit.data[PENDING_KEY] = True
-            postcommit.add(partial(wake_job, self.env.registry, JOB))
+        wake_after_commit(self.env, JOB)

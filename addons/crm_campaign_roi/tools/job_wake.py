@@ -2,9 +2,10 @@
 
 A win marks its deal and, after its commit, wakes the job that takes every
 marked deal in one batch. Under a stream of wins (many per second on a
-server with several workers) this must cost little: the wake keeps its
-connection to the cron workers' channel, and the job runs at most once in
-``JOB_SPACING`` seconds.
+server with several workers) this must cost little: all the jobs that one
+transaction wakes are woken together (see ``wake_after_commit``), the wake
+keeps its connection to the cron workers' channel, and the job runs at most
+once in ``JOB_SPACING`` seconds.
 
 ``crm_service_link`` has the same module for its own job: each addon works alone.
 """
@@ -13,6 +14,7 @@ import logging
 import os
 import time
 from datetime import datetime
+from functools import partial
 
 import psycopg2
 
@@ -32,18 +34,37 @@ JOB_SPACING = 2.0
 _channel = {}
 
 
-def wake_job(registry, xmlid):
-    """Wake the job ``xmlid`` in a transaction of its own, after the win's
-    commit, as ``ir.cron._trigger`` does: a trigger row, then a notification
-    to the cron workers.
+# The jobs to wake after the commit of a transaction: a set of XML ids in the
+# cursor's post-commit data, under this key. The addons of this suite that
+# wake a job after a win share the key, so that a win wakes all their jobs
+# in one statement and one notification. Each addon has its own copy of this
+# module, and whichever copy is asked first runs the wake.
+WAKES_KEY = "crm_suite.jobs_to_wake"
 
-    The trigger is not written in the win's transaction, where its reference
-    to the job's row would conflict with the job's own updates of that row
-    and have the win retried. It is written in one statement, without an
-    environment: this runs after every win, in the worker that serves it.
-    The notification is sent on a connection that this process keeps (see
-    ``notify_cron_workers``)."""
-    module, name = xmlid.split(".", 1)
+
+def wake_after_commit(env, xmlid):
+    """Wake the job ``xmlid`` after the commit of ``env``'s transaction, with
+    the other jobs that the transaction wakes (once each)."""
+    postcommit = env.cr.postcommit
+    xmlids = postcommit.data.get(WAKES_KEY)
+    if xmlids is None:
+        xmlids = postcommit.data[WAKES_KEY] = set()
+        postcommit.add(partial(wake_jobs, env.registry, xmlids))
+    xmlids.add(xmlid)
+
+
+def wake_jobs(registry, xmlids):
+    """Wake the jobs ``xmlids`` in a transaction of their own, after the
+    win's commit, as ``ir.cron._trigger`` does: a trigger row per job, then
+    one notification to the cron workers.
+
+    The triggers are not written in the win's transaction, where their
+    reference to the job's row would conflict with the job's own updates of
+    that row and have the win retried. They are written in one statement,
+    without an environment: this runs after every win, in the worker that
+    serves it. The notification is sent on a connection that this process
+    keeps (see ``notify_cron_workers``)."""
+    modules, names = zip(*(xmlid.split(".", 1) for xmlid in sorted(xmlids)), strict=True)
     try:
         with registry.cursor() as cr:
             cr.execute(
@@ -52,20 +73,22 @@ def wake_job(registry, xmlid):
                               (cron_id, call_at, create_uid, create_date, write_uid, write_date)
                        SELECT job.id, now() AT TIME ZONE 'UTC', %(uid)s,
                               now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                         FROM ir_model_data xid
+                         FROM unnest(%(modules)s::varchar[], %(names)s::varchar[])
+                              AS wanted(module, name)
+                         JOIN ir_model_data xid
+                              ON xid.module = wanted.module AND xid.name = wanted.name
                          JOIN ir_cron job ON job.id = xid.res_id
-                        WHERE xid.model = 'ir.cron' AND xid.module = %(module)s
-                          AND xid.name = %(name)s AND job.active""",
+                        WHERE xid.model = 'ir.cron' AND job.active""",
                     uid=SUPERUSER_ID,
-                    module=module,
-                    name=name,
+                    modules=list(modules),
+                    names=list(names),
                 )
             )
             woken = cr.rowcount
             dbname = cr.dbname
     except psycopg2.Error:
-        # the job also runs at its interval: the deals wait for it a little
-        _logger.info("Job %s not woken now; it runs at its next interval", xmlid)
+        # the jobs also run at their interval: the deals wait for them a little
+        _logger.info("Jobs %s not woken now; they run at their next interval", sorted(xmlids))
         return
     if woken:
         notify_cron_workers(dbname)
@@ -77,7 +100,8 @@ def notify_cron_workers(dbname):
 
     ``_notifydb`` opens a new connection to the "postgres" database each time
     (Odoo's pool does not keep those): two per win, as measured under load,
-    cost more than the win itself. A failed notification only delays the job
+    cost more than the win itself. One notification wakes every due job of
+    the database. A failed notification only delays the job
     to the cron workers' next poll (a minute at most)."""
     pid = os.getpid()
     try:

@@ -1,15 +1,12 @@
-from functools import partial
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
 
-from ..tools.job_wake import wake_job
+from ..tools.job_wake import wake_after_commit
 
-# The job that makes the handoffs of won deals, and the key that wakes it once
-# per transaction (in the cursor's post-commit data).
+# The job that makes the handoffs of won deals (woken once per transaction,
+# see ``wake_after_commit``).
 JOB = "crm_service_link.ir_cron_service_handoff_pending"
-PENDING_KEY = "crm_service_link.handoff_job_woken"
 
 
 class CrmLead(models.Model):
@@ -108,10 +105,7 @@ class CrmLead(models.Model):
         if unmarked:
             # sudo: a system mark, on leads the caller has just written
             unmarked.sudo().service_handoff_pending = True
-        postcommit = self.env.cr.postcommit
-        if not postcommit.data.get(PENDING_KEY):
-            postcommit.data[PENDING_KEY] = True
-            postcommit.add(partial(wake_job, self.env.registry, JOB))
+        wake_after_commit(self.env, JOB)
 
     def _service_handoffs_split(self):
         """(all handoffs of these opportunities, those that must be kept).
