@@ -38,8 +38,10 @@ class UtmCampaign(models.Model):
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("utm.campaign", "parent_id", string="Sub-campaigns")
     # Plan (currency_id is the campaign company's currency, as in sale)
-    budget = fields.Monetary(groups=ROI_GROUP)
-    expected_revenue = fields.Monetary(groups=ROI_GROUP)
+    # their own prefetch group: a core flow that reads the campaign (a win, a
+    # mailing) neither fetches them nor checks their group per record read
+    budget = fields.Monetary(groups=ROI_GROUP, prefetch="campaign_roi")
+    expected_revenue = fields.Monetary(groups=ROI_GROUP, prefetch="campaign_roi")
     expected_response_rate = fields.Float(string="Expected Response Rate (%)")
     # Costs (the figures below cover the campaign and all its sub-campaigns,
     # over the user's allowed companies, in the reporting currency)

@@ -3,7 +3,7 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .res_partner import SENSITIVE_GROUPS
+from .res_partner import KA_PREFETCH, SENSITIVE_GROUPS
 
 # Bounds of the settings: beyond them a value is a typing error.
 MAX_WINDOW_MONTHS = 120
@@ -20,6 +20,7 @@ class ResCompany(models.Model):
         help="A customer is class A when the customers ranked above it hold less than "
         "this share of the revenue.",
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_abc_threshold_b = fields.Float(
         string="Class B Threshold (%)",
@@ -27,12 +28,14 @@ class ResCompany(models.Model):
         help="A customer is class B when the customers ranked above it hold less than "
         "this share of the revenue.",
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_window_months = fields.Integer(
         string="Revenue Window (Months)",
         default=12,
         help="Rolling window, up to today, over which the revenue is summed.",
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_revenue_basis = fields.Selection(
         [("invoiced", "Invoiced Revenue"), ("margin", "Sales Margin")],
@@ -40,6 +43,7 @@ class ResCompany(models.Model):
         default="invoiced",
         required=True,
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_revenue_total = fields.Monetary(
         string="Ranked Revenue Total",
@@ -47,25 +51,30 @@ class ResCompany(models.Model):
         help="Total positive revenue of the customers at the last ranking: the base of "
         "their revenue shares.",
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_ranked_date = fields.Datetime(
         string="Last Key-Account Ranking",
         readonly=True,
         help="When the Pareto classes were last recomputed; empty before the first ranking.",
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     # Score weights
     keyaccount_weight_profit = fields.Float(
-        string="Profit Weight", default=40.0, groups=SENSITIVE_GROUPS
+        string="Profit Weight", default=40.0, groups=SENSITIVE_GROUPS, prefetch=KA_PREFETCH
     )
     keyaccount_weight_opportunity = fields.Float(
-        string="Opportunities Weight", default=20.0, groups=SENSITIVE_GROUPS
+        string="Opportunities Weight", default=20.0, groups=SENSITIVE_GROUPS, prefetch=KA_PREFETCH
     )
     keyaccount_weight_partnership = fields.Float(
-        string="Partnership Weight", default=20.0, groups=SENSITIVE_GROUPS
+        string="Partnership Weight", default=20.0, groups=SENSITIVE_GROUPS, prefetch=KA_PREFETCH
     )
     keyaccount_weight_influence = fields.Float(
-        string="Market Influence Weight", default=20.0, groups=SENSITIVE_GROUPS
+        string="Market Influence Weight",
+        default=20.0,
+        groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_weight_service = fields.Float(
         string="Service Weight",
@@ -73,6 +82,7 @@ class ResCompany(models.Model):
         help="Weight of the service criterion (SLA compliance less complaints), when the "
         "service addon is installed.",
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
 
     @api.constrains("keyaccount_abc_threshold_a", "keyaccount_abc_threshold_b")

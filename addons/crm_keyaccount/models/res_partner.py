@@ -9,6 +9,12 @@ from .crm_keyaccount_assessment import HEALTH_TRENDS
 SENSITIVE_GROUPS = "crm_keyaccount.crm_keyaccount_group_user,sales_team.group_sale_manager"
 KA_MANAGER = "crm_keyaccount.crm_keyaccount_group_manager"
 
+# The prefetch group of the stored key-account fields of partners and
+# companies: reading a partner or a company in a core flow (a win, an order,
+# an invoice) neither fetches them nor checks their groups for each record
+# read; they are read together when one of them is.
+KA_PREFETCH = "keyaccount"
+
 # Set by key-account managers only, with the value of a partner where nobody
 # set them (the team: see crm_keyaccount_team_member.py). A duplicate of a
 # partner is a new account: they are not copied.
@@ -34,11 +40,13 @@ class ResPartner(models.Model):
         tracking=True,
         copy=False,
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_since = fields.Date(
         string="Title Since",
         copy=False,
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_title_manual = fields.Boolean(
         string="Manual Title",
@@ -46,6 +54,7 @@ class ResPartner(models.Model):
         help="Set when the title was chosen by hand: the suggestion no longer replaces it.",
         copy=False,
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_manager_id = fields.Many2one(
         "res.users",
@@ -55,11 +64,13 @@ class ResPartner(models.Model):
         help="The ambassador of the customer inside the company.",
         copy=False,
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_industry_leader = fields.Boolean(
         string="Industry Leader",
         copy=False,
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     keyaccount_influence_rating = fields.Selection(
         [("0", "None"), ("1", "Low"), ("2", "Medium"), ("3", "High")],
@@ -67,6 +78,7 @@ class ResPartner(models.Model):
         default="0",
         copy=False,
         groups=SENSITIVE_GROUPS,
+        prefetch=KA_PREFETCH,
     )
     # Account management
     keyaccount_team_ids = fields.One2many(

@@ -1,5 +1,6 @@
 from odoo.tests import tagged, users, warmup
 
+from ..models.res_partner import MANAGER_FIELDS
 from .common import KeyaccountCommon
 
 LIST_FIELDS = [
@@ -39,7 +40,8 @@ class TestKeyaccountPerformance(KeyaccountCommon):
     @users("ka_manager")
     def test_list_view_read_query_count(self):
         """Reading the key-account list for 80 partners takes a fixed number of queries:
-        search + count, partner columns, their key-account figures, the title rules of
+        search + count, partner columns, their other key-account columns (a prefetch group
+        of their own, see KA_PREFETCH), their key-account figures, the title rules of
         the suggestion, titles, managers (users and their partners), currencies, and the
         access checks on those models."""
         spec = {name: {} for name in LIST_FIELDS}
@@ -50,7 +52,7 @@ class TestKeyaccountPerformance(KeyaccountCommon):
         spec["keyaccount_currency_id"] = {"fields": {"display_name": {}}}
         Partner = self.env["res.partner"]
         self.env.invalidate_all()
-        with self.assertQueryCount(ka_manager=16):
+        with self.assertQueryCount(ka_manager=17):
             result = Partner.web_search_read([("id", "in", self.partners.ids)], spec, limit=80)
         self.assertEqual(result["length"], 80)
         self.assertEqual(len(result["records"]), 80)
@@ -133,3 +135,25 @@ class TestKeyaccountCoreFlowQueries(KeyaccountCommon):
         with self.assertQueryCount(budget):
             lead.action_set_won()
         self.assertTrue(lead.stage_id.is_won)
+
+    @users("ka_user")
+    def test_core_reads_leave_the_keyaccount_fields_alone(self):
+        """Reading a partner or a company as a core flow does (its name, its
+        currency) fetches none of the key-account fields, whose groups are
+        then not checked per record read; reading one of them fetches them
+        together."""
+        partner = self.env["res.partner"].browse(self.account.id)
+        company = self.env.company
+        self.env.invalidate_all()
+        self.assertTrue(partner.name and company.currency_id)
+        cache = self.env.cache
+        stored = {
+            partner: list(MANAGER_FIELDS),
+            company: ["keyaccount_abc_threshold_a", "keyaccount_weight_profit"],
+        }
+        for record, names in stored.items():
+            for name in names:
+                self.assertFalse(cache.contains(record, record._fields[name]), name)
+        self.assertTrue(partner.keyaccount_title_id)
+        for name in MANAGER_FIELDS:
+            self.assertTrue(cache.contains(partner, partner._fields[name]), name)
