@@ -9,8 +9,9 @@ clients for ``--seconds`` and stops the server:
 1. ``ours, wins``: every client wins deals that carry a campaign;
 2. ``plain, wins``: the same workload on plain Odoo;
    (phases 1 and 2 alternate for ``--rounds`` rounds, so that both share the
-   machine's noise and the randomness of Odoo's retry delays; their figures
-   are the sums over the rounds)
+   machine's noise and the randomness of Odoo's retry delays, each round in
+   the other order than the one before, so that neither always runs first on
+   a machine that warms up; their figures are the sums over the rounds)
 3. ``ours, mixed``: clients in turn win deals, create service requests and
    read the key-account list (80 companies with their key-account figures).
 
@@ -27,7 +28,7 @@ server, or returned to a client after Odoo's retries) than plain Odoo, no
 other client error and no broken invariant::
 
     .venv/bin/python tests/benchmarks/load_rpc.py [--clients 20] [--workers 4]
-        [--seconds 30] [--rounds 3] [--port 8269] [--rebuild] [--config .local/odoo-test.conf]
+        [--seconds 30] [--rounds 4] [--port 8269] [--rebuild] [--config .local/odoo-test.conf]
 """
 
 import argparse
@@ -55,7 +56,7 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds of the two win workloads, alternated"
+        "--rounds", type=int, default=4, help="rounds of the two win workloads, alternated"
     )
     parser.add_argument("--port", type=int, default=8269)
     parser.add_argument("--config", default=os.path.join(ROOT, ".local", "odoo-test.conf"))
@@ -370,15 +371,16 @@ def main():
     build_database(args, args.plain_db, PLAIN)
     build_database(args, args.ours_db, f"{PLAIN},{OURS}")
     stamp = str(int(time.time()))
-    # The win workloads alternate round by round, so that ours and plain
+    # The win workloads alternate round by round (the order too), so that ours and plain
     # Odoo share the machine's noise (and the randomness of Odoo's retry
     # delays); the mixed workload runs once, at the end.
     phases = []
     for round_no in range(args.rounds):
-        for label, db, tag, ours in (
+        pair = (
             ("ours, wins", args.ours_db, "A", True),
             ("plain, wins", args.plain_db, "B", False),
-        ):
+        )
+        for label, db, tag, ours in pair[:: -1 if round_no % 2 else 1]:
             data = prepare(db, f"{stamp} {tag}{round_no}", ours)
             phases.append((label, db, data, False))
     phases.append(("ours, mixed", args.ours_db, prepare(args.ours_db, f"{stamp} C", True), True))
