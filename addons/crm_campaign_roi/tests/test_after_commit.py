@@ -9,7 +9,6 @@ from freezegun import freeze_time
 from odoo import sql_db
 from odoo.exceptions import UserError
 
-from ..models.crm_lead_after_commit import JOB
 from ..tools import job_wake
 from .common import T0, CampaignRoiCommon
 
@@ -103,23 +102,6 @@ class TestAttributionAfterCommit(CampaignRoiCommon):
         with self.assertRaises(UserError):
             forged.create({"name": "Forged by default"})
         self.assertFalse(lead.sudo().campaign_roi_pending)
-
-    def test_wake_skips_a_job_already_due(self):
-        """A second wake while the job is due for a run that has not begun
-        writes no second trigger and sends no second notification."""
-        job = self.env.ref(JOB)
-        Trigger = self.env["ir.cron.trigger"]
-        Trigger.search([("cron_id", "=", job.id)]).unlink()
-        self.env.flush_all()
-        self.registry.enter_test_mode(self.env.cr)
-        try:
-            with patch.object(job_wake, "notify_cron_workers") as notify:
-                job_wake.wake_jobs(self.registry, {JOB})
-                job_wake.wake_jobs(self.registry, {JOB})
-        finally:
-            self.registry.leave_test_mode()
-        self.assertEqual(notify.call_count, 1)
-        self.assertEqual(len(Trigger.search([("cron_id", "=", job.id)])), 1)
 
     def test_wake_notifies_the_cron_workers(self):
         """The wake's notification reaches a listener of the cron workers'

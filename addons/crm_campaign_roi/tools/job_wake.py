@@ -58,15 +58,6 @@ def wake_jobs(registry, xmlids):
     win's commit, as ``ir.cron._trigger`` does: a trigger row per job, then
     one notification to the cron workers.
 
-    A job already due for a run that starts after this wake is not woken
-    again: under a stream of wins most wakes then write and notify nothing.
-    Such a run is promised by a trigger that is due and that the job's
-    current (or last) run will not consume. A run deletes, when it ends, the
-    triggers due before it began, and its progress row is written after it
-    began: a due trigger not older than the job's last progress row outlives
-    that run. A run whose progress row this wake cannot see yet takes the
-    deals after it, this one included.
-
     The triggers are not written in the win's transaction, where their
     reference to the job's row would conflict with the job's own updates of
     that row and have the win retried. They are written in one statement,
@@ -87,16 +78,7 @@ def wake_jobs(registry, xmlids):
                          JOIN ir_model_data xid
                               ON xid.module = wanted.module AND xid.name = wanted.name
                          JOIN ir_cron job ON job.id = xid.res_id
-                        WHERE xid.model = 'ir.cron' AND job.active
-                          AND NOT EXISTS (
-                              SELECT 1 FROM ir_cron_trigger due
-                               WHERE due.cron_id = job.id
-                                 AND due.call_at <= now() AT TIME ZONE 'UTC'
-                                 AND due.call_at >= COALESCE(
-                                     (SELECT run.create_date FROM ir_cron_progress run
-                                       WHERE run.cron_id = job.id
-                                       ORDER BY run.id DESC LIMIT 1),
-                                     '-infinity'))""",
+                        WHERE xid.model = 'ir.cron' AND job.active""",
                     uid=SUPERUSER_ID,
                     modules=list(modules),
                     names=list(names),

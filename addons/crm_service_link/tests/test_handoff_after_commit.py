@@ -8,7 +8,6 @@ import psycopg2
 from odoo import sql_db
 from odoo.exceptions import UserError
 
-from ..models.crm_lead import JOB
 from ..tools import job_wake
 from .common import HandoffCommon
 
@@ -112,40 +111,6 @@ class TestHandoffAfterCommit(HandoffCommon):
             lead.with_user(self.user_salesman).write({"service_handoff_pending": False})
         self.after_commit()
         self.assertEqual(len(lead.service_handoff_ids), 1)
-
-    def test_wake_skips_a_job_already_due_for_a_later_run(self):
-        """A wake while the job is due for a run that has not begun writes no
-        trigger and sends no notification; once a run has begun after that
-        trigger (its progress row is newer: the run deletes the trigger when
-        it ends), the next wake writes one."""
-        job = self.env.ref(JOB)
-        Trigger = self.env["ir.cron.trigger"]
-        Trigger.search([("cron_id", "=", job.id)]).unlink()
-        self.env.flush_all()
-
-        def wake():
-            self.registry.enter_test_mode(self.env.cr)
-            try:
-                with patch.object(job_wake, "notify_cron_workers") as notify:
-                    job_wake.wake_jobs(self.registry, {JOB})
-            finally:
-                self.registry.leave_test_mode()
-            self.env.invalidate_all()
-            return notify.call_count
-
-        self.assertEqual(wake(), 1)
-        self.assertEqual(wake(), 0, "already due for a run that has not begun")
-        triggers = Trigger.search([("cron_id", "=", job.id)])
-        self.assertEqual(len(triggers), 1)
-        progress = self.env["ir.cron.progress"].create({"cron_id": job.id})
-        triggers.call_at = progress.create_date - timedelta(seconds=1)
-        self.env.flush_all()
-        self.assertEqual(wake(), 1, "the run that began consumes the older trigger")
-        self.assertEqual(len(Trigger.search([("cron_id", "=", job.id)])), 2)
-        # a trigger set for later is no run to count on
-        Trigger.search([("cron_id", "=", job.id)]).call_at = datetime.utcnow() + timedelta(hours=1)
-        self.env.flush_all()
-        self.assertEqual(wake(), 1)
 
     def test_wake_notifies_the_cron_workers(self):
         """The wake's notification reaches a listener of the cron workers'
