@@ -84,6 +84,22 @@ class TestCoreFlowQueries(CampaignRoiCommon):
         self._count(func, make())
         return counts[-1]
 
+    @users("roi_user")
+    def test_core_reads_leave_the_budget_alone(self):
+        """Reading a campaign as a core flow does (its name) fetches neither
+        its budget nor its expected revenue, whose group is then not checked
+        per record read; reading one fetches both."""
+        campaign = self.env["utm.campaign"].browse(self.campaign.id)
+        plan = [campaign._fields["budget"], campaign._fields["expected_revenue"]]
+        self.env.invalidate_all()
+        self.assertTrue(campaign.name)
+        self.assertFalse([f.name for f in plan if self.env.cache.contains(campaign, f)])
+        self.assertFalse(campaign.budget)
+        self.assertEqual(
+            [f.name for f in plan if self.env.cache.contains(campaign, f)],
+            ["budget", "expected_revenue"],
+        )
+
     @users("roi_salesman")
     def test_win_query_budget(self):
         reference = self._reference(
